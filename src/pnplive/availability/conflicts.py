@@ -1,0 +1,19 @@
+"""Conflict detection (F-AV-9): bookings that the current availability no longer covers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pnplive.availability.slots import Interval
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    booking_id: int
+    call: Interval
+
+
+def conflicting(bookings: Iterable[Scheduled], offered: Sequence[Interval]) -> list[int]:
+    """Ids of the bookings whose call is not inside one offered interval (merged, UTC)."""
+    return [b.booking_id for b in bookings if not any(iv.contains(b.call) for iv in offered)]

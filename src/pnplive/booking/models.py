@@ -1,0 +1,95 @@
+"""Bookings (holds are bookings in state ``held``), their history, and the slot cells.
+
+A booking occupies the UTC cells from ``occupied_start`` to ``occupied_end`` (the call plus the
+performer's buffers) while its status is in ``OCCUPYING``. ``slot_cells`` has one row per occupied
+cell with ``PRIMARY KEY (performer_id, cell_start)``: the database refuses a second occupant.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pnplive.booking.states import UNPAID
+from pnplive.kit.orm import Base, UTCDateTime
+
+CELL_MINUTES = 5
+
+_UNPAID_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(UNPAID)))
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        # F-AV-5: one live (unpaid) hold per user, also under concurrency.
+        Index(
+            "uq_bookings_one_unpaid_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text(_UNPAID_SQL),
+            postgresql_where=text(_UNPAID_SQL),
+        ),
+        Index("ix_bookings_performer_start", "performer_id", "start_at"),
+        Index("ix_bookings_status_expires", "status", "expires_at"),
+        Index("ix_bookings_user_start", "user_id", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    performer_id: Mapped[int] = mapped_column(ForeignKey("performers.id"))
+    status: Mapped[str] = mapped_column(String(24))
+    call_type: Mapped[str] = mapped_column(String(16), default="video")
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    occupied_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    occupied_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Lapse time of an unpaid booking: hold expiry while held, payment deadline while pending.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Price snapshot (F-PRF-4) and commission split (F-PAY-6).
+    price_per_minute: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(4))
+    commission_bps: Mapped[int] = mapped_column(Integer)
+    commission_amount: Mapped[int] = mapped_column(Integer)
+    performer_amount: Mapped[int] = mapped_column(Integer)
+    user_timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    rules_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BookingEvent(Base):
+    """Every status change (and reschedule) of a booking: who, when, from, to, why."""
+
+    __tablename__ = "booking_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(16))  # user | performer | admin | system
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(String(256), default="")
+
+
+class SlotCell(Base):
+    __tablename__ = "slot_cells"
+
+    performer_id: Mapped[int] = mapped_column(
+        ForeignKey("performers.id", ondelete="CASCADE"), primary_key=True
+    )
+    cell_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )

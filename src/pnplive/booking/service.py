@@ -1,0 +1,503 @@
+"""Holds and bookings: place, confirm, pay, expire, cancel, reschedule.
+
+Every function takes the session first and never commits: the caller's unit of work does. A
+conflict on the slot cells raises ``SlotTaken``; the caller's transaction then rolls back, so a
+refused hold changes nothing (not even the release of the user's previous hold).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pnplive.availability import repository as avail_repo
+from pnplive.availability.slots import (
+    Busy,
+    SlotProblem,
+    SlotRules,
+    check_duration,
+    occupied,
+    slot_problem,
+)
+from pnplive.booking.errors import (
+    AccessDenied,
+    BookingChanged,
+    BookingNotFound,
+    CancelNotAllowed,
+    HoldInProgress,
+    RescheduleNotAllowed,
+    SlotTaken,
+    SlotUnavailable,
+)
+from pnplive.booking.models import CELL_MINUTES, Booking, BookingEvent, SlotCell
+from pnplive.booking.policy import Refund, cancellation_refund
+from pnplive.booking.rules import BookingRules
+from pnplive.booking.states import OCCUPYING, UNPAID, Status, check_transition
+from pnplive.kit.ids import new_public_id
+from pnplive.payment.pricing import call_price, split
+from pnplive.performer.models import Performer
+from pnplive.user.access import MESSAGES, PerformerFacts, UserFacts, booking_denial
+from pnplive.user.models import User
+
+CELL = timedelta(minutes=CELL_MINUTES)
+
+
+def slot_rules(performer: Performer, duration: int, rules: BookingRules) -> SlotRules:
+    return SlotRules(
+        duration=duration,
+        buffer_before=performer.buffer_before,
+        buffer_after=performer.buffer_after,
+        notice_minutes=rules.notice_minutes,
+        horizon_days=rules.horizon_days,
+        step_minutes=rules.step_minutes,
+    )
+
+
+def cells(start: datetime, end: datetime) -> list[datetime]:
+    out, cur = [], start
+    while cur < end:
+        out.append(cur)
+        cur += CELL
+    return out
+
+
+def _is_user_hold_clash(exc: IntegrityError) -> bool:
+    text = str(exc.orig)
+    return "one_unpaid_per_user" in text or "bookings.user_id" in text
+
+
+# --- history and transitions ---------------------------------------------------------------
+
+
+async def record(
+    session: AsyncSession,
+    booking: Booking,
+    *,
+    from_status: str | None,
+    to_status: str,
+    actor: str,
+    actor_id: int | None,
+    now: datetime,
+    reason: str = "",
+) -> None:
+    session.add(
+        BookingEvent(
+            booking_id=booking.id,
+            at=now,
+            actor=actor,
+            actor_id=actor_id,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason[:256],
+        )
+    )
+
+
+async def release_cells(session: AsyncSession, booking_id: int) -> None:
+    await session.execute(delete(SlotCell).where(SlotCell.booking_id == booking_id))
+
+
+async def occupy_cells(session: AsyncSession, booking: Booking) -> None:
+    """Insert the booking's cells; the unique key refuses any overlap (``SlotTaken``)."""
+    rows = [
+        {"performer_id": booking.performer_id, "cell_start": c, "booking_id": booking.id}
+        for c in cells(booking.occupied_start, booking.occupied_end)
+    ]
+    try:
+        await session.execute(insert(SlotCell), rows)
+    except IntegrityError as exc:
+        raise SlotTaken("this time has just been taken", booking=booking.public_id) from exc
+
+
+async def transition(
+    session: AsyncSession,
+    booking: Booking,
+    target: Status,
+    *,
+    actor: str,
+    actor_id: int | None = None,
+    now: datetime,
+    reason: str = "",
+) -> None:
+    """Move ``booking`` to ``target`` if legal and nobody moved it first; record the change."""
+    current = Status(booking.status)
+    check_transition(current, target)
+    values: dict[str, object] = {"status": target.value, "updated_at": now}
+    if target not in UNPAID:
+        values["expires_at"] = None
+    result = await session.execute(
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.status == current.value)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise BookingChanged("the booking was changed meanwhile", booking=booking.public_id)
+    booking.status = target.value
+    booking.updated_at = now
+    if target not in UNPAID:
+        booking.expires_at = None
+    if current in OCCUPYING and target not in OCCUPYING:
+        await release_cells(session, booking.id)
+    await record(
+        session,
+        booking,
+        from_status=current.value,
+        to_status=target.value,
+        actor=actor,
+        actor_id=actor_id,
+        now=now,
+        reason=reason,
+    )
+
+
+# --- holds ---------------------------------------------------------------------------------
+
+
+async def _check_access(
+    session: AsyncSession, user: User, performer: Performer, rules: BookingRules, now: datetime
+) -> None:
+    is_performer = bool(await session.scalar(select(exists().where(Performer.user_id == user.id))))
+    denial = booking_denial(
+        UserFacts(
+            age_verified=user.age_verified_at is not None,
+            terms_accepted=user.terms_accepted_at is not None,
+            is_prime=user.is_prime,
+            restricted=user.restricted_at is not None,
+            is_performer=is_performer,
+        ),
+        PerformerFacts(
+            bookable=performer.is_bookable,
+            has_availability=await avail_repo.has_availability(session, performer.id, now),
+        ),
+        rules.pay_per_call_enabled,
+    )
+    if denial is not None:
+        raise AccessDenied(denial.value, MESSAGES[denial])
+
+
+async def _expire_stale_overlapping(
+    session: AsyncSession, performer_id: int, start: datetime, end: datetime, now: datetime
+) -> None:
+    """Lapsed unpaid bookings over [start, end) give their cells back before we insert ours."""
+    stale = (
+        await session.scalars(
+            select(Booking).where(
+                Booking.performer_id == performer_id,
+                Booking.status.in_([s.value for s in UNPAID]),
+                Booking.expires_at <= now,
+                Booking.occupied_start < end,
+                Booking.occupied_end > start,
+            )
+        )
+    ).all()
+    for b in stale:
+        try:
+            await transition(session, b, Status.EXPIRED, actor="system", now=now, reason="lapsed")
+        except BookingChanged:
+            continue  # another transaction expired or paid it first
+
+
+async def _release_previous_holds(session: AsyncSession, user_id: int, now: datetime) -> None:
+    previous = (
+        await session.scalars(
+            select(Booking).where(
+                Booking.user_id == user_id, Booking.status.in_([s.value for s in UNPAID])
+            )
+        )
+    ).all()
+    for b in previous:
+        target = Status.EXPIRED if b.expires_at and b.expires_at <= now else Status.CANCELLED
+        await transition(
+            session, b, target, actor="user", actor_id=user_id, now=now, reason="replaced"
+        )
+
+
+async def place_hold(
+    session: AsyncSession,
+    *,
+    user: User,
+    performer: Performer,
+    start_at: datetime,
+    duration: int,
+    now: datetime,
+    rules: BookingRules,
+    call_type: str = "video",
+) -> Booking:
+    """Hold a slot for ``user`` (F-AV-5): replaces the user's previous hold; DB-guarded."""
+    await _check_access(session, user, performer, rules, now)
+    if not check_duration(duration, performer.min_duration, performer.max_duration):
+        raise SlotUnavailable(
+            f"duration must be {performer.min_duration}-{performer.max_duration} minutes "
+            "in 15-minute steps",
+            problem=SlotProblem.DURATION.value,
+        )
+    if call_type not in performer.call_types:
+        raise SlotUnavailable("this performer does not take that call type", problem="call_type")
+    srules = slot_rules(performer, duration, rules)
+    occ = occupied(start_at, srules)
+    schedule = await avail_repo.load_schedule(
+        session, performer.id, performer.timezone, occ.start, occ.end
+    )
+    busy = Busy.of(await avail_repo.busy_intervals(session, performer.id, occ.start, occ.end, now))
+    problem = slot_problem(schedule, srules, busy, now, start_at)
+    if problem is SlotProblem.BUSY:
+        raise SlotTaken("this time is already taken")
+    if problem is not None:
+        raise SlotUnavailable("this time is not offered", problem=problem.value)
+
+    await _release_previous_holds(session, user.id, now)
+    await _expire_stale_overlapping(session, performer.id, occ.start, occ.end, now)
+
+    amount = call_price(performer.price_per_minute, duration)
+    parts = split(amount, rules.commission_bps)
+    booking = Booking(
+        public_id=new_public_id(),
+        user_id=user.id,
+        performer_id=performer.id,
+        status=Status.HELD.value,
+        call_type=call_type,
+        start_at=start_at,
+        end_at=start_at + timedelta(minutes=duration),
+        duration_minutes=duration,
+        occupied_start=occ.start,
+        occupied_end=occ.end,
+        expires_at=now + timedelta(minutes=rules.hold_minutes),
+        price_per_minute=performer.price_per_minute,
+        amount=amount,
+        currency=performer.currency,
+        commission_bps=parts.commission_bps,
+        commission_amount=parts.commission,
+        performer_amount=parts.performer,
+        user_timezone=user.timezone,
+        reschedule_count=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(booking)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if _is_user_hold_clash(exc):
+            raise HoldInProgress("another hold of yours is being placed right now") from exc
+        raise SlotTaken("this time has just been taken") from exc
+    await occupy_cells(session, booking)
+    await record(
+        session,
+        booking,
+        from_status=None,
+        to_status=Status.HELD.value,
+        actor="user",
+        actor_id=user.id,
+        now=now,
+        reason="hold placed",
+    )
+    return booking
+
+
+async def get_booking(session: AsyncSession, public_id: str, *, lock: bool = False) -> Booking:
+    q = select(Booking).where(Booking.public_id == public_id)
+    if lock:
+        q = q.with_for_update()
+    booking = await session.scalar(q)
+    if booking is None:
+        raise BookingNotFound("no such booking", booking=public_id)
+    return booking
+
+
+async def confirm_hold(
+    session: AsyncSession, booking: Booking, *, now: datetime, rules: BookingRules, actor_id: int
+) -> Booking:
+    """Rules accepted and summary confirmed: the hold becomes ``pending_payment`` (F-BK-1)."""
+    if booking.status == Status.HELD and booking.expires_at and booking.expires_at <= now:
+        await transition(session, booking, Status.EXPIRED, actor="system", now=now, reason="lapsed")
+        raise SlotTaken("the hold expired; please choose the time again")
+    await transition(
+        session,
+        booking,
+        Status.PENDING_PAYMENT,
+        actor="user",
+        actor_id=actor_id,
+        now=now,
+        reason="rules accepted",
+    )
+    booking.rules_accepted_at = now
+    booking.expires_at = now + timedelta(minutes=rules.payment_timeout_minutes)
+    await session.flush()
+    return booking
+
+
+class PaymentOutcome(StrEnum):
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+    REFUND_NEEDED = "refund_needed"
+
+
+async def apply_payment(
+    session: AsyncSession, booking: Booking, *, now: datetime, reason: str = "paid"
+) -> PaymentOutcome:
+    """A payment arrived for ``booking``: confirm it, or say it must be refunded (F-BK-4).
+
+    A payment after expiry confirms the booking if its cells can be taken again, inside a
+    savepoint so a refusal leaves the transaction usable; otherwise the money goes back.
+    """
+    status = Status(booking.status)
+    if status in (Status.HELD, Status.PENDING_PAYMENT) and (
+        booking.expires_at is None or booking.expires_at > now
+    ):
+        if status is Status.HELD:
+            booking.rules_accepted_at = booking.rules_accepted_at or now
+            await transition(session, booking, Status.PENDING_PAYMENT, actor="system", now=now)
+        await transition(session, booking, Status.CONFIRMED, actor="system", now=now, reason=reason)
+        booking.paid_at = now
+        return PaymentOutcome.CONFIRMED
+    if status in (Status.HELD, Status.PENDING_PAYMENT):
+        await transition(session, booking, Status.EXPIRED, actor="system", now=now, reason="lapsed")
+        status = Status.EXPIRED
+    if status in (Status.CONFIRMED, Status.LIVE, Status.COMPLETED):
+        return PaymentOutcome.ALREADY_CONFIRMED
+    if status is Status.EXPIRED and booking.start_at > now:
+        await _expire_stale_overlapping(
+            session, booking.performer_id, booking.occupied_start, booking.occupied_end, now
+        )
+        try:
+            async with session.begin_nested():
+                await occupy_cells(session, booking)
+                await transition(
+                    session,
+                    booking,
+                    Status.CONFIRMED,
+                    actor="system",
+                    now=now,
+                    reason="late payment, slot still free",
+                )
+                await session.flush()
+        except (SlotTaken, IntegrityError):
+            booking.status = Status.EXPIRED.value
+            return PaymentOutcome.REFUND_NEEDED
+        booking.paid_at = now
+        return PaymentOutcome.CONFIRMED
+    return PaymentOutcome.REFUND_NEEDED
+
+
+async def expire_due(session: AsyncSession, now: datetime, limit: int = 500) -> list[str]:
+    """Lapse unpaid bookings whose time is up (F-BK-3); returns their public ids."""
+    due = (
+        await session.scalars(
+            select(Booking)
+            .where(Booking.status.in_([s.value for s in UNPAID]), Booking.expires_at <= now)
+            .order_by(Booking.expires_at)
+            .limit(limit)
+        )
+    ).all()
+    done = []
+    for b in due:
+        try:
+            await transition(session, b, Status.EXPIRED, actor="system", now=now, reason="lapsed")
+        except BookingChanged:
+            continue
+        done.append(b.public_id)
+    return done
+
+
+# --- cancel and reschedule -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    booking: Booking
+    refund: Refund
+    was_paid: bool
+
+
+async def cancel(
+    session: AsyncSession,
+    booking: Booking,
+    *,
+    by: str,
+    actor_id: int | None,
+    now: datetime,
+    rules: BookingRules,
+    reason: str = "",
+) -> Cancellation:
+    """Cancel and free the slot (F-BK-5); says what the policy refunds (the payment side pays it)."""
+    status = Status(booking.status)
+    if status in UNPAID:
+        await transition(
+            session, booking, Status.CANCELLED, actor=by, actor_id=actor_id, now=now, reason=reason
+        )
+        return Cancellation(booking, Refund(True, 0, 0, "nothing was paid"), was_paid=False)
+    if status is not Status.CONFIRMED:
+        raise CancelNotAllowed(f"a {status.value} booking cannot be cancelled", status=status.value)
+    refund = cancellation_refund(rules.cancel_policy, by, booking.amount, now, booking.start_at)
+    if not refund.allowed:
+        raise CancelNotAllowed(refund.reason)
+    await transition(
+        session, booking, Status.CANCELLED, actor=by, actor_id=actor_id, now=now, reason=reason
+    )
+    booking.cancelled_by = by
+    booking.cancel_reason = reason or None
+    return Cancellation(booking, refund, was_paid=True)
+
+
+async def reschedule(
+    session: AsyncSession,
+    booking: Booking,
+    performer: Performer,
+    *,
+    new_start: datetime,
+    by: str,
+    actor_id: int | None,
+    now: datetime,
+    rules: BookingRules,
+) -> Booking:
+    """Move a confirmed booking to another free slot (F-BK-6); duration and price are kept."""
+    if booking.status != Status.CONFIRMED:
+        raise RescheduleNotAllowed("only a confirmed booking can be moved")
+    if by == "user" and booking.start_at - now < timedelta(hours=rules.cancel_policy.cutoff_hours):
+        raise RescheduleNotAllowed("it is too close to the start to move this booking")
+    srules = slot_rules(performer, booking.duration_minutes, rules)
+    occ = occupied(new_start, srules)
+    schedule = await avail_repo.load_schedule(
+        session, performer.id, performer.timezone, occ.start, occ.end
+    )
+    busy = Busy.of(
+        await avail_repo.busy_intervals(
+            session, performer.id, occ.start, occ.end, now, exclude_booking_id=booking.id
+        )
+    )
+    problem = slot_problem(schedule, srules, busy, now, new_start)
+    if problem is SlotProblem.BUSY:
+        raise SlotTaken("this time is already taken")
+    if problem is not None:
+        raise SlotUnavailable("this time is not offered", problem=problem.value)
+    old_start = booking.start_at
+    await _expire_stale_overlapping(session, performer.id, occ.start, occ.end, now)
+    await release_cells(session, booking.id)
+    booking.start_at = new_start
+    booking.end_at = new_start + timedelta(minutes=booking.duration_minutes)
+    booking.occupied_start, booking.occupied_end = occ.start, occ.end
+    booking.reschedule_count += 1
+    booking.updated_at = now
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # PostgreSQL's exclusion constraint
+        raise SlotTaken("this time has just been taken") from exc
+    await occupy_cells(session, booking)
+    await record(
+        session,
+        booking,
+        from_status=booking.status,
+        to_status=booking.status,
+        actor=by,
+        actor_id=actor_id,
+        now=now,
+        reason=f"rescheduled from {old_start.isoformat()}",
+    )
+    return booking
+

@@ -1,0 +1,85 @@
+"""Settings, read from the environment (prefix ``PNPLIVE_``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from typing import Annotated
+
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DB_PATH = Path("var") / "pnplive.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PNPLIVE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Storage
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}",
+        description="SQLAlchemy async URL; sqlite+aiosqlite:///file or postgresql+asyncpg://...",
+    )
+    redis_url: str | None = Field(default=None, description="Redis for rate limits and bot FSM.")
+
+    # Booking rules
+    hold_minutes: int = Field(default=10, ge=1, le=120)
+    payment_timeout_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    horizon_days: int = Field(default=14, ge=1, le=90)
+    min_notice_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+    slot_step_minutes: int = Field(default=15, description="Grid of offered start times.")
+    pay_per_call_enabled: bool = Field(
+        default=False, description="Let FREE (non-PRIME) members book and pay per call."
+    )
+    cancel_cutoff_hours: int = Field(default=2, ge=0, description="User cancels up to this.")
+    cancel_policy: str = Field(
+        default="24:10000,2:5000,0:0",
+        description=(
+            "User cancellation refund by hours before start: 'hours:basis_points' pairs, "
+            "the first whose hours the notice meets applies."
+        ),
+    )
+
+    # Money
+    commission_bps: int = Field(default=3000, ge=0, le=10000)
+    default_currency: str = "USD"
+
+    # Access
+    superadmin_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    bot_token: str | None = None
+    init_data_max_age_seconds: int = Field(default=24 * 3600, ge=60)
+
+    # Service
+    public_base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = Field(
+        default="change-me-in-production-0123456789",
+        description="Signs sandbox checkouts and join links.",
+    )
+
+    @field_validator("slot_step_minutes")
+    @classmethod
+    def _step_is_a_multiple_of_the_cell(cls, v: int) -> int:
+        if v <= 0 or v % 5:
+            raise ValueError("slot_step_minutes must be a positive multiple of 5")
+        return v
+
+    @field_validator("superadmin_telegram_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, v: object) -> object:
+        if isinstance(v, str):
+            return [int(x) for x in v.replace(" ", "").split(",") if x]
+        if isinstance(v, int):
+            return [v]
+        return v
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

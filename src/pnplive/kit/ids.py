@@ -1,0 +1,13 @@
+"""Identifiers: opaque random ids for anything a URL can carry."""
+
+from __future__ import annotations
+
+import secrets
+
+
+def new_token(nbytes: int = 24) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def new_public_id() -> str:
+    return secrets.token_hex(8)

@@ -1,0 +1,34 @@
+"""Money is an integer amount in minor units plus an ISO currency; never a float."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Minor-unit exponents of the currencies the product handles. XTR is Telegram Stars (whole stars).
+CURRENCY_EXPONENT: dict[str, int] = {"USD": 2, "EUR": 2, "COP": 2, "MXN": 2, "USDC": 2, "XTR": 0}
+
+
+def check_currency(code: str) -> str:
+    code = code.upper()
+    if code not in CURRENCY_EXPONENT:
+        raise ValueError(f"unsupported currency {code!r}")
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, int):
+            raise TypeError("Money.amount must be an int in minor units")
+        object.__setattr__(self, "currency", check_currency(self.currency))
+
+    def format(self) -> str:
+        exp = CURRENCY_EXPONENT[self.currency]
+        if exp == 0:
+            return f"{self.amount} {self.currency}"
+        sign = "-" if self.amount < 0 else ""
+        whole, frac = divmod(abs(self.amount), 10**exp)
+        return f"{sign}{whole}.{frac:0{exp}d} {self.currency}"

@@ -1,0 +1,202 @@
+"""Performers: create, edit, schedule, blocked and extra time, presence, conflicts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pnplive.availability import repository as avail_repo
+from pnplive.availability.conflicts import Scheduled, conflicting
+from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
+from pnplive.availability.slots import Interval, available
+from pnplive.booking.models import Booking
+from pnplive.booking.states import OCCUPYING
+from pnplive.errors import Conflict, InvalidInput, NotFound
+from pnplive.performer.models import Performer, PerformerPhoto, Presence
+from pnplive.performer.schemas import PerformerCreate, PerformerFields, WeeklyRuleIn
+from pnplive.user.models import User
+
+
+async def get(session: AsyncSession, performer_id: int) -> Performer:
+    performer = await session.get(Performer, performer_id)
+    if performer is None:
+        raise NotFound("no such performer", performer=performer_id)
+    return performer
+
+
+async def by_username(session: AsyncSession, username: str) -> Performer | None:
+    return await session.scalar(select(Performer).where(Performer.username == username))
+
+
+async def of_user(session: AsyncSession, user_id: int) -> Performer | None:
+    return await session.scalar(select(Performer).where(Performer.user_id == user_id))
+
+
+def _apply(performer: Performer, fields: PerformerFields) -> None:
+    data = fields.model_dump(exclude_unset=True, exclude={"photos", "user_telegram_id", "username"})
+    for key, value in data.items():
+        if value is None:
+            continue
+        if key == "social_links":
+            value = {k: str(v) for k, v in value.items()}
+        setattr(performer, key, value)
+    if performer.min_duration > performer.max_duration:
+        raise InvalidInput("min_duration must not exceed max_duration", field="min_duration")
+    if fields.photos is not None:
+        performer.photos = [
+            PerformerPhoto(position=i, url=str(p.url), caption=p.caption)
+            for i, p in enumerate(fields.photos)
+        ]
+
+
+async def create(session: AsyncSession, data: PerformerCreate, now: datetime) -> Performer:
+    if await by_username(session, data.username) is not None:
+        raise Conflict("that username is taken", field="username")
+    user_id = None
+    if data.user_telegram_id is not None:
+        user = await session.scalar(select(User).where(User.telegram_id == data.user_telegram_id))
+        if user is None:
+            raise InvalidInput("no member with that Telegram id", field="user_telegram_id")
+        user_id = user.id
+    performer = Performer(
+        username=data.username,
+        display_name=data.display_name,
+        user_id=user_id,
+        bio="",
+        tags=[],
+        languages=[],
+        social_links={},
+        price_per_minute=data.price_per_minute,
+        currency=data.currency,
+        min_duration=15,
+        max_duration=120,
+        call_types=["video"],
+        buffer_before=0,
+        buffer_after=0,
+        timezone=data.timezone,
+        visibility="public",
+        status="active",
+        presence=Presence.OFFLINE.value,
+        rating_sum=0,
+        rating_count=0,
+        created_at=now,
+        updated_at=now,
+        photos=[],
+    )
+    _apply(performer, data)
+    session.add(performer)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("that performer or account already exists") from exc
+    return performer
+
+
+async def update(
+    session: AsyncSession, performer: Performer, data: PerformerFields, now: datetime
+) -> Performer:
+    """Edit fields; prices of existing bookings never change (they keep their snapshot)."""
+    _apply(performer, data)
+    performer.updated_at = now
+    await session.flush()
+    return performer
+
+
+async def set_weekly(
+    session: AsyncSession, performer: Performer, rules: list[WeeklyRuleIn], now: datetime
+) -> list[Booking]:
+    """Replace the weekly schedule; returns the bookings it now conflicts with (F-AV-9)."""
+    await session.execute(delete(WeeklyRule).where(WeeklyRule.performer_id == performer.id))
+    for r in rules:
+        start, end = r.minutes()
+        session.add(
+            WeeklyRule(performer_id=performer.id, weekday=r.weekday, start_minute=start, end_minute=end)
+        )
+    performer.updated_at = now
+    await session.flush()
+    return await conflicts(session, performer, now)
+
+
+async def block(
+    session: AsyncSession, performer: Performer, start: datetime, end: datetime, reason: str, now: datetime
+) -> tuple[BlockedInterval, list[Booking]]:
+    if end <= start:
+        raise InvalidInput("a blocked interval must end after it starts")
+    item = BlockedInterval(performer_id=performer.id, start_at=start, end_at=end, reason=reason)
+    session.add(item)
+    await session.flush()
+    return item, await conflicts(session, performer, now)
+
+
+async def unblock(session: AsyncSession, performer: Performer, blocked_id: int) -> None:
+    result = await session.execute(
+        delete(BlockedInterval).where(
+            BlockedInterval.id == blocked_id, BlockedInterval.performer_id == performer.id
+        )
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound("no such blocked interval", blocked=blocked_id)
+
+
+async def add_extra(
+    session: AsyncSession, performer: Performer, start: datetime, end: datetime, note: str
+) -> ExtraAvailability:
+    if end <= start:
+        raise InvalidInput("extra availability must end after it starts")
+    item = ExtraAvailability(performer_id=performer.id, start_at=start, end_at=end, note=note)
+    session.add(item)
+    await session.flush()
+    return item
+
+
+async def remove_extra(
+    session: AsyncSession, performer: Performer, extra_id: int, now: datetime
+) -> list[Booking]:
+    result = await session.execute(
+        delete(ExtraAvailability).where(
+            ExtraAvailability.id == extra_id, ExtraAvailability.performer_id == performer.id
+        )
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound("no such extra availability", extra=extra_id)
+    return await conflicts(session, performer, now)
+
+
+async def conflicts(session: AsyncSession, performer: Performer, now: datetime) -> list[Booking]:
+    """Upcoming live bookings that the current availability no longer covers (none dropped)."""
+    upcoming = (
+        await session.scalars(
+            select(Booking)
+            .where(
+                Booking.performer_id == performer.id,
+                Booking.end_at > now,
+                avail_repo.live_occupancy(now),
+            )
+            .order_by(Booking.start_at)
+        )
+    ).all()
+    if not upcoming:
+        return []
+    lo = min(b.start_at for b in upcoming)
+    hi = max(b.end_at for b in upcoming)
+    schedule = await avail_repo.load_schedule(session, performer.id, performer.timezone, lo, hi)
+    offered = available(schedule, lo, hi)
+    bad = set(
+        conflicting([Scheduled(b.id, Interval(b.start_at, b.end_at)) for b in upcoming], offered)
+    )
+    return [b for b in upcoming if b.id in bad and b.status in {s.value for s in OCCUPYING}]
+
+
+async def set_presence(
+    session: AsyncSession, performer: Performer, presence: Presence, now: datetime
+) -> bool:
+    """Set online/busy/offline; True when the performer has just come online."""
+    came_online = presence is Presence.ONLINE and performer.presence != Presence.ONLINE
+    performer.presence = presence.value
+    performer.presence_changed_at = now
+    performer.last_active_at = now
+    await session.flush()
+    return came_online
