@@ -49,6 +49,9 @@ ZONES = [
     "Australia/Lord_Howe",
     "UTC",
 ]
+MADRID = ZoneInfo("Europe/Madrid")
+NEW_YORK = ZoneInfo("America/New_York")
+BOGOTA = ZoneInfo("America/Bogota")
 YEARS_START = datetime(2026, 1, 1, tzinfo=UTC)
 YEARS_END = datetime(2029, 1, 1, tzinfo=UTC)
 
@@ -102,18 +105,26 @@ def scenarios(draw: st.DrawFn, min_horizon: int = 1, max_horizon: int = 14) -> d
     zone_name = draw(st.sampled_from(ZONES))
     zone = ZoneInfo(zone_name)
     horizon = draw(st.integers(min_horizon, max_horizon))
+    notice = draw(st.integers(0, 180))
     trans = transitions(zone_name)
-    if trans and draw(st.booleans()):
+    how = draw(st.sampled_from(["uniform", "near-transition", "6h-before-transition"]))
+    if trans and how == "near-transition":
         # Put a DST transition inside the horizon.
         t = draw(st.sampled_from(trans))
         anchor = t - draw(st.integers(0, horizon * 1440)) * M
+    elif trans and how == "6h-before-transition":
+        # now + notice a whole number of 6-hour steps before a transition: the engine's
+        # offset scan then lands (with a sub-second ``now``) just past the change.
+        t = draw(st.sampled_from(trans))
+        anchor = t - draw(st.integers(1, horizon * 4)) * 6 * H - notice * M
     else:
         span = int((YEARS_END - YEARS_START) / M) - 1
         anchor = YEARS_START + draw(st.integers(0, span)) * M
-    # ``now`` usually on a whole minute, sometimes with seconds and microseconds.
+    # ``now`` usually on a whole minute, sometimes with seconds and/or microseconds.
     fraction = draw(
         st.one_of(
             st.just(timedelta(0)),
+            st.integers(1, 999_999).map(lambda us: timedelta(microseconds=us)),
             st.builds(
                 lambda s, us: timedelta(seconds=s, microseconds=us),
                 st.integers(0, 59),
@@ -143,7 +154,7 @@ def scenarios(draw: st.DrawFn, min_horizon: int = 1, max_horizon: int = 14) -> d
         duration=draw(st.sampled_from(range(15, 121, 15))),
         buffer_before=draw(st.sampled_from(range(0, 31, 5))),
         buffer_after=draw(st.sampled_from(range(0, 31, 5))),
-        notice_minutes=draw(st.integers(0, 180)),
+        notice_minutes=notice,
         horizon_days=horizon,
     )
     busy = draw(intervals(6, 240))
@@ -327,11 +338,40 @@ def test_start_end_filter_is_a_sub_range(sc: dict, data: st.DataObject) -> None:
     assert sub == [s for s in slots if a <= s < b]
 
 
-# --- DST examples ---------------------------------------------------------------------------
+# --- regressions ----------------------------------------------------------------------------
 
-MADRID = ZoneInfo("Europe/Madrid")
-NEW_YORK = ZoneInfo("America/New_York")
-BOGOTA = ZoneInfo("America/Bogota")
+
+def test_sub_second_now_never_offers_a_start_before_the_notice() -> None:
+    # Was: the grid ceiling truncated to whole seconds and rounded 04:15:00.000001 *down*.
+    schedule = Schedule(zone=BOGOTA, weekly=[WeeklyInterval(d, 0, 1440) for d in range(7)])
+    rules = SlotRules(duration=15, notice_minutes=0, horizon_days=1)
+    now = utc(2026, 1, 1, 4, 15) + timedelta(microseconds=1)
+    slots = free_slots(schedule, rules, Busy(), now)
+    assert slots[0] == utc(2026, 1, 1, 4, 30)
+    assert all(s.tzinfo is UTC for s in slots)
+    assert slot_problem(schedule, rules, Busy(), now, utc(2026, 1, 1, 4, 15)) is (
+        SlotProblem.TOO_SOON
+    )
+
+
+@pytest.mark.parametrize("fraction_us", [0, 1, 500_000, 999_999])
+def test_sub_second_now_keeps_the_repeated_hour(fraction_us: int) -> None:
+    # Was: with now + notice exactly 6 h (the offset scan step) plus a fraction of a second
+    # before Madrid's fall back, the offset change was placed at 01:00:00.5 UTC instead of
+    # 01:00:00, so the second 02:00 (01:00 UTC) was lost.
+    change = utc(2027, 10, 31, 1)
+    schedule = Schedule(zone=MADRID, weekly=[WeeklyInterval(SUNDAY, 120, 150)])
+    rules = SlotRules(duration=15, notice_minutes=0, horizon_days=1)
+    now = change - 6 * H + timedelta(microseconds=fraction_us)
+    assert free_slots(schedule, rules, Busy(), now) == [
+        utc(2027, 10, 31, 0, 0),
+        utc(2027, 10, 31, 0, 15),
+        utc(2027, 10, 31, 1, 0),
+        utc(2027, 10, 31, 1, 15),
+    ]
+
+
+# --- DST examples ---------------------------------------------------------------------------
 
 # (zone, local Sunday, expected UTC interval of "Sunday 01:00-04:00 local", day length in hours)
 DST_CASES = [

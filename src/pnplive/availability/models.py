@@ -20,7 +20,9 @@ class WeeklyRule(Base):
     __table_args__ = (
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
         CheckConstraint("start_minute >= 0 AND start_minute < 1440", name="start"),
-        CheckConstraint("end_minute > start_minute AND end_minute <= start_minute + 1440", name="end"),
+        CheckConstraint(
+            "end_minute > start_minute AND end_minute <= start_minute + 1440", name="end"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

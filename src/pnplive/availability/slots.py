@@ -151,12 +151,12 @@ def _next_change(zone: ZoneInfo, start: datetime, end: datetime) -> datetime:
     while lo < end:
         hi = min(lo + step, end)
         if _offset(zone, hi) != off:
-            # The change lies in (lo, hi]: bisect to the second.
+            # The change lies in (lo, hi]: bisect to the second. Offsets change on whole
+            # seconds, so flooring both ends keeps their offsets; a fractional ``hi`` must not
+            # be returned (the boundary would land up to a second after the real change).
+            lo, hi = lo.replace(microsecond=0), hi.replace(microsecond=0)
             while hi - lo > timedelta(seconds=1):
-                mid = lo + (hi - lo) / 2
-                mid = mid.replace(microsecond=0)
-                if mid <= lo:
-                    break
+                mid = (lo + (hi - lo) / 2).replace(microsecond=0)
                 if _offset(zone, mid) == off:
                     lo = mid
                 else:
@@ -201,7 +201,9 @@ def weekly_to_utc(
                 a = max(midnight + w.start_minute * MINUTE, wall_lo)
                 b = min(midnight + w.end_minute * MINUTE, wall_hi)
                 if a < b:
-                    out.append(Interval((a - off).replace(tzinfo=UTC), (b - off).replace(tzinfo=UTC)))
+                    out.append(
+                        Interval((a - off).replace(tzinfo=UTC), (b - off).replace(tzinfo=UTC))
+                    )
             day += DAY
     return merge(out)
 
@@ -243,17 +245,17 @@ class SlotProblem(StrEnum):
 
 
 def check_duration(duration: int, min_duration: int, max_duration: int) -> bool:
-    return (
-        duration % DURATION_STEP == 0
-        and max(MIN_DURATION, min_duration) <= duration <= min(MAX_DURATION, max_duration)
+    return duration % DURATION_STEP == 0 and max(MIN_DURATION, min_duration) <= duration <= min(
+        MAX_DURATION, max_duration
     )
 
 
 def _ceil_to_grid(at: datetime, step: int) -> datetime:
-    secs = int((at - EPOCH).total_seconds())
-    grid = step * 60
-    up = -(-secs // grid) * grid
-    return EPOCH + timedelta(seconds=up)
+    # Exact timedelta arithmetic: truncating to whole seconds would round a start with a
+    # sub-second part *down*, before ``now + notice``.
+    grid = timedelta(minutes=step)
+    rem = (at - EPOCH) % grid
+    return (at if not rem else at + (grid - rem)).astimezone(UTC)
 
 
 def occupied(start: datetime, rules: SlotRules) -> Interval:

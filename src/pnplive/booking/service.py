@@ -39,6 +39,7 @@ from pnplive.booking.policy import Refund, cancellation_refund
 from pnplive.booking.rules import BookingRules
 from pnplive.booking.states import OCCUPYING, UNPAID, Status, check_transition
 from pnplive.kit.ids import new_public_id
+from pnplive.kit.locks import lock_performer
 from pnplive.payment.pricing import call_price, split
 from pnplive.performer.models import Performer
 from pnplive.user.access import MESSAGES, PerformerFacts, UserFacts, booking_denial
@@ -241,6 +242,7 @@ async def place_hold(
         raise SlotUnavailable("this performer does not take that call type", problem="call_type")
     srules = slot_rules(performer, duration, rules)
     occ = occupied(start_at, srules)
+    await lock_performer(session, performer.id)
     schedule = await avail_repo.load_schedule(
         session, performer.id, performer.timezone, occ.start, occ.end
     )
@@ -362,6 +364,7 @@ async def apply_payment(
     if status in (Status.CONFIRMED, Status.LIVE, Status.COMPLETED):
         return PaymentOutcome.ALREADY_CONFIRMED
     if status is Status.EXPIRED and booking.start_at > now:
+        await lock_performer(session, booking.performer_id)
         await _expire_stale_overlapping(
             session, booking.performer_id, booking.occupied_start, booking.occupied_end, now
         )
@@ -463,6 +466,7 @@ async def reschedule(
         raise RescheduleNotAllowed("it is too close to the start to move this booking")
     srules = slot_rules(performer, booking.duration_minutes, rules)
     occ = occupied(new_start, srules)
+    await lock_performer(session, performer.id)
     schedule = await avail_repo.load_schedule(
         session, performer.id, performer.timezone, occ.start, occ.end
     )
@@ -500,4 +504,3 @@ async def reschedule(
         reason=f"rescheduled from {old_start.isoformat()}",
     )
     return booking
-

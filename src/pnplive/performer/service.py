@@ -113,7 +113,9 @@ async def set_weekly(
     for r in rules:
         start, end = r.minutes()
         session.add(
-            WeeklyRule(performer_id=performer.id, weekday=r.weekday, start_minute=start, end_minute=end)
+            WeeklyRule(
+                performer_id=performer.id, weekday=r.weekday, start_minute=start, end_minute=end
+            )
         )
     performer.updated_at = now
     await session.flush()
@@ -121,7 +123,12 @@ async def set_weekly(
 
 
 async def block(
-    session: AsyncSession, performer: Performer, start: datetime, end: datetime, reason: str, now: datetime
+    session: AsyncSession,
+    performer: Performer,
+    start: datetime,
+    end: datetime,
+    reason: str,
+    now: datetime,
 ) -> tuple[BlockedInterval, list[Booking]]:
     if end <= start:
         raise InvalidInput("a blocked interval must end after it starts")

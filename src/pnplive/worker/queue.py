@@ -33,10 +33,14 @@ async def enqueue(
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     stmt: Any
     if dialect == "postgresql":
-        stmt = pg_insert(Job).values(**values).on_conflict_do_nothing(index_elements=["kind", "key"])
+        stmt = (
+            pg_insert(Job).values(**values).on_conflict_do_nothing(index_elements=["kind", "key"])
+        )
     elif dialect == "sqlite":
         stmt = (
-            sqlite_insert(Job).values(**values).on_conflict_do_nothing(index_elements=["kind", "key"])
+            sqlite_insert(Job)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["kind", "key"])
         )
     else:  # pragma: no cover - only two engines are supported
         stmt = insert(Job).values(**values)

@@ -1,0 +1,154 @@
+"""The ``pnplive`` command."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo
+
+import typer
+from sqlalchemy import select
+
+from pnplive.availability.service import performer_slots
+from pnplive.availability.slots import check_duration, local_day_bounds
+from pnplive.booking.rules import BookingRules
+from pnplive.booking.service import slot_rules
+from pnplive.config import get_settings
+from pnplive.kit import migrate
+from pnplive.kit.clock import SystemClock
+from pnplive.kit.db import Database
+from pnplive.kit.money import Money
+from pnplive.performer import service as performers
+from pnplive.performer.models import Performer
+
+app = typer.Typer(help="PNP Live: private 1:1 video calls with performers.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+performers_app = typer.Typer(help="Performers.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(performers_app, name="performers")
+
+T = TypeVar("T")
+
+
+def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
+    async def main() -> T:
+        db = Database(get_settings().database_url)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("heads")) -> None:
+    """Create or migrate the schema to the latest revision."""
+    url = get_settings().database_url
+    migrate.upgrade(url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Migrate the schema down to REVISION ("base" removes everything)."""
+    migrate.downgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Add demo performers (three time zones), an admin and a PRIME member; safe to repeat."""
+    from pnplive.demo import seed
+
+    async def work(db: Database) -> list[str]:
+        async with db.transaction() as session:
+            return await seed(session, SystemClock().now())
+
+    for line in run_with_db(work):
+        typer.echo(line)
+
+
+@performers_app.command("list")
+def performers_list() -> None:
+    """Every performer with status, zone and price."""
+
+    async def work(db: Database) -> list[Performer]:
+        async with db.transaction() as session:
+            return list((await session.scalars(select(Performer).order_by(Performer.id))).all())
+
+    rows = run_with_db(work)
+    if not rows:
+        typer.echo("no performers yet (try: pnplive seed-demo)")
+    for p in rows:
+        price = Money(p.price_per_minute, p.currency).format()
+        typer.echo(
+            f"{p.id:>4}  {p.username:<16} {p.display_name:<20} {p.status:<8} {p.visibility:<7} "
+            f"{p.presence:<8} {p.timezone:<20} {price}/min  {p.min_duration}-{p.max_duration} min"
+        )
+
+
+@app.command("slots")
+def slots(
+    performer: Annotated[str, typer.Argument(help="Performer username or id.")],
+    day: Annotated[str, typer.Option("--date", help="Day (YYYY-MM-DD) in --tz.")],
+    duration: Annotated[int, typer.Option("--duration", help="Minutes (15-120, 15 steps).")],
+    tz: Annotated[str | None, typer.Option("--tz", help="Zone to show times in.")] = None,
+) -> None:
+    """Print the free slots of PERFORMER on a day, in the given zone (the performer's by default)."""
+    try:
+        the_day = date.fromisoformat(day)
+    except ValueError as exc:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--date") from exc
+    settings = get_settings()
+    rules = BookingRules.from_settings(settings)
+
+    async def work(db: Database) -> tuple[Performer | None, list[datetime]]:
+        async with db.transaction() as session:
+            p = await performers.by_username(session, performer)
+            if p is None and performer.isdigit():
+                p = await session.get(Performer, int(performer))
+            if p is None:
+                return None, []
+            if not check_duration(duration, p.min_duration, p.max_duration):
+                raise typer.BadParameter(
+                    f"{p.username} takes {p.min_duration}-{p.max_duration} minutes in "
+                    "15-minute steps",
+                    param_hint="--duration",
+                )
+            zone = ZoneInfo(tz or p.timezone)
+            bounds = local_day_bounds(zone, the_day)
+            found = await performer_slots(
+                session,
+                p,
+                slot_rules(p, duration, rules),
+                SystemClock().now(),
+                bounds.start,
+                bounds.end,
+            )
+            return p, found
+
+    try:
+        zone = ZoneInfo(tz) if tz else None
+    except Exception as exc:
+        raise typer.BadParameter("unknown IANA time zone", param_hint="--tz") from exc
+    p, found = run_with_db(work)
+    if p is None:
+        typer.echo(f"no performer {performer!r}", err=True)
+        raise typer.Exit(1)
+    zone = zone or ZoneInfo(p.timezone)
+    typer.echo(
+        f"{p.display_name} (@{p.username}), {duration} min on {the_day} — times in {zone.key}"
+    )
+    if not found:
+        typer.echo("no free slots that day")
+    for s in found:
+        local = s.astimezone(zone)
+        end = (s + timedelta(minutes=duration)).astimezone(zone)
+        typer.echo(f"  {local:%H:%M}–{end:%H:%M} {local.tzname()}   ({s:%Y-%m-%d %H:%M} UTC)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,88 @@
+"""Demo data for a first look: performers in three zones, an admin, a PRIME and a FREE member."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pnplive.performer import service as performers
+from pnplive.performer.schemas import PerformerCreate, WeeklyRuleIn
+from pnplive.user import service as users
+from pnplive.user.models import Role
+
+ADMIN_TG, PRIME_TG, FREE_TG = 100001, 100002, 100003
+
+DEMO_PERFORMERS: list[tuple[dict[str, object], list[tuple[int, str, str]]]] = [
+    (
+        {
+            "username": "luna",
+            "display_name": "Luna",
+            "bio": "Madrid. Chatty, warm, loves music and late talks.",
+            "tags": ["chat", "music"],
+            "languages": ["es", "en"],
+            "price_per_minute": 300,
+            "currency": "EUR",
+            "timezone": "Europe/Madrid",
+            "buffer_before": 5,
+            "buffer_after": 10,
+        },
+        [(d, "10:00", "14:00") for d in range(6)] + [(d, "18:00", "23:00") for d in range(6)],
+    ),
+    (
+        {
+            "username": "sky",
+            "display_name": "Sky",
+            "bio": "New York. Night owl.",
+            "tags": ["night", "chat"],
+            "languages": ["en"],
+            "price_per_minute": 250,
+            "currency": "USD",
+            "timezone": "America/New_York",
+            "min_duration": 30,
+            "max_duration": 90,
+        },
+        [(d, "12:00", "20:00") for d in range(5)] + [(5, "22:00", "02:00")],
+    ),
+    (
+        {
+            "username": "valentina",
+            "display_name": "Valentina",
+            "bio": "Bogotá. Dance and good vibes.",
+            "tags": ["dance"],
+            "languages": ["es"],
+            "price_per_minute": 800000,
+            "currency": "COP",
+            "timezone": "America/Bogota",
+            "buffer_after": 15,
+        },
+        [(d, "14:00", "22:00") for d in range(7)],
+    ),
+]
+
+
+async def seed(session: AsyncSession, now: datetime) -> list[str]:
+    out = []
+    admin = await users.register(session, ADMIN_TG, now, username="demo_admin")
+    admin.role = Role.SUPERADMIN.value
+    admin.age_verified_at = admin.age_verified_at or now
+    admin.terms_accepted_at = admin.terms_accepted_at or now
+    prime = await users.register(session, PRIME_TG, now, username="demo_prime")
+    prime.is_prime = True
+    prime.age_verified_at = prime.age_verified_at or now
+    prime.terms_accepted_at = prime.terms_accepted_at or now
+    prime.timezone = "America/New_York"
+    free = await users.register(session, FREE_TG, now, username="demo_free")
+    free.age_verified_at = free.age_verified_at or now
+    free.terms_accepted_at = free.terms_accepted_at or now
+    out.append(f"superadmin telegram id {ADMIN_TG}, PRIME member {PRIME_TG}, FREE member {FREE_TG}")
+    for fields, weekly in DEMO_PERFORMERS:
+        if await performers.by_username(session, str(fields["username"])) is not None:
+            out.append(f"performer {fields['username']} already there")
+            continue
+        p = await performers.create(session, PerformerCreate.model_validate(fields), now)
+        await performers.set_weekly(
+            session, p, [WeeklyRuleIn(weekday=d, start=a, end=b) for d, a, b in weekly], now
+        )
+        out.append(f"performer {p.username} ({p.timezone}) with {len(weekly)} weekly intervals")
+    return out
