@@ -97,7 +97,7 @@ def slots(
     duration: Annotated[int, typer.Option("--duration", help="Minutes (15-120, 15 steps).")],
     tz: Annotated[str | None, typer.Option("--tz", help="Zone to show times in.")] = None,
 ) -> None:
-    """Print the free slots of PERFORMER on a day, in the given zone (the performer's by default)."""
+    """Print the free slots of PERFORMER on a day, in --tz (the performer's zone by default)."""
     try:
         the_day = date.fromisoformat(day)
     except ValueError as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import random
 from datetime import datetime, timedelta
 
@@ -67,7 +69,7 @@ def assert_no_overlap(bookings: list[Booking]) -> None:
         by_performer.setdefault(b.performer_id, []).append(b)
     for items in by_performer.values():
         items.sort(key=lambda b: b.occupied_start)
-        for a, b in zip(items, items[1:], strict=False):
+        for a, b in itertools.pairwise(items):
             assert a.occupied_end <= b.occupied_start, (a.public_id, b.public_id)
 
 
@@ -120,10 +122,8 @@ async def test_concurrent_overlapping_holds_of_mixed_lengths_never_overlap(
     async def attempt(user: User) -> None:
         start = day + timedelta(minutes=15 * rng.randrange(0, 12))
         minutes = rng.choice([15, 30, 45, 60, 90, 120])
-        try:
+        with contextlib.suppress(SlotTaken, SlotUnavailable):
             await hold(db, clock, user, performer, start, minutes)
-        except (SlotTaken, SlotUnavailable):
-            pass
 
     await asyncio.gather(*(attempt(u) for u in people))
     live = await live_bookings(db)
@@ -144,7 +144,7 @@ async def test_a_second_hold_releases_the_first(db: Database, clock: FrozenClock
         cells = (await s.scalars(select(SlotCell.booking_id).distinct())).all()
     assert cells == [second.id]
     # The first slot is free again for someone else.
-    performer2, (other,) = await setup(db, clock)
+    _performer2, (other,) = await setup(db, clock)
     await hold(db, clock, other, performer, at(clock), 30)
 
 

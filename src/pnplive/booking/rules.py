@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pnplive.booking.policy import CancelPolicy
 from pnplive.config import Settings
 
+DEFAULT_POLICY = CancelPolicy.parse("24:10000,2:5000,0:0", cutoff_hours=2)
+
 
 @dataclass(frozen=True, slots=True)
 class BookingRules:
@@ -17,7 +19,7 @@ class BookingRules:
     step_minutes: int = 15
     commission_bps: int = 3000
     pay_per_call_enabled: bool = False
-    cancel_policy: CancelPolicy = CancelPolicy.parse("24:10000,2:5000,0:0", cutoff_hours=2)
+    cancel_policy: CancelPolicy = DEFAULT_POLICY
 
     @classmethod
     def from_settings(cls, s: Settings) -> BookingRules:

@@ -428,7 +428,7 @@ async def cancel(
     rules: BookingRules,
     reason: str = "",
 ) -> Cancellation:
-    """Cancel and free the slot (F-BK-5); says what the policy refunds (the payment side pays it)."""
+    """Cancel and free the slot (F-BK-5); says what the policy refunds (payments pay it)."""
     status = Status(booking.status)
     if status in UNPAID:
         await transition(

@@ -1,4 +1,4 @@
-"""The one clock. Everything that needs "now" takes a Clock, so tests move time instead of sleeping."""
+"""The one clock: everything that needs "now" takes a Clock, so tests move time, not sleep."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ class PerformerUpdate(PerformerFields):
 
 
 class WeeklyRuleIn(BaseModel):
-    """``weekday`` 0 = Monday; times as HH:MM local; an end at or before the start runs overnight."""
+    """``weekday`` 0 = Monday; HH:MM local times; an end at or before the start runs overnight."""
 
     model_config = ConfigDict(extra="forbid")
 

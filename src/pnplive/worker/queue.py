@@ -1,4 +1,4 @@
-"""Enqueue jobs inside the caller's transaction; ``UNIQUE(kind, key)`` makes enqueueing idempotent."""
+"""Enqueue jobs in the caller's transaction; ``UNIQUE(kind, key)`` makes enqueueing idempotent."""
 
 from __future__ import annotations
 
