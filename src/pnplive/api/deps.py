@@ -1,0 +1,302 @@
+"""Request dependencies: the unit of work, the clock and settings, and who is calling.
+
+Use ``SessionDep`` (or ``Depends(get_session, scope="function")``) for the session: the
+transaction is committed when the endpoint returns, *before* the response is sent, so a client
+never sees a success that is not yet durable, and any error rolls everything back. One request has
+one session, whichever dependency asks for it first.
+
+Authentication: ``Authorization: tma <initData>`` (Telegram Mini App, members and performers) or
+``Authorization: Bearer <token>`` (API tokens of admins and integrations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pnplive.api.ratelimit import RateLimiter
+from pnplive.api.settings import ApiSettings
+from pnplive.auth import initdata
+from pnplive.auth import tokens as api_tokens
+from pnplive.auth.errors import RoleRequired, Unauthenticated
+from pnplive.auth.models import ApiToken, TokenRole
+from pnplive.booking.rules import BookingRules
+from pnplive.config import Settings
+from pnplive.errors import Forbidden
+from pnplive.kit.clock import Clock
+from pnplive.kit.db import Database
+from pnplive.performer.models import Performer
+from pnplive.user import service as users
+from pnplive.user.access import MESSAGES, AccessRule
+from pnplive.user.models import User
+
+__all__ = [
+    "AdminDep",
+    "ClockDep",
+    "PerformerDep",
+    "Principal",
+    "PrincipalDep",
+    "SessionDep",
+    "SettingsDep",
+    "UserDep",
+    "ViewerDep",
+    "current_principal",
+    "get_booking_rules",
+    "get_clock",
+    "get_db",
+    "get_session",
+    "get_settings_dep",
+    "require_admin",
+    "require_performer",
+    "require_superadmin",
+    "require_user",
+    "require_viewer",
+]
+
+
+# --- application state -----------------------------------------------------------------------
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_api_settings(request: Request) -> ApiSettings:
+    settings: ApiSettings = request.app.state.api_settings
+    return settings
+
+
+def get_booking_rules(request: Request) -> BookingRules:
+    rules: BookingRules = request.app.state.booking_rules
+    return rules
+
+
+def get_rate_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work: committed on success, rolled back on any error."""
+    existing: AsyncSession | None = getattr(request.state, "db_session", None)
+    if existing is not None:
+        yield existing
+        return
+    db = get_db(request)
+    async with db.transaction() as session:
+        request.state.db_session = session
+        try:
+            yield session
+        finally:
+            request.state.db_session = None
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+RulesDep = Annotated[BookingRules, Depends(get_booking_rules)]
+
+
+# --- who is calling ----------------------------------------------------------------------------
+
+
+@dataclass
+class Principal:
+    """The authenticated caller: a member (maybe a performer, maybe an admin) or an API token."""
+
+    user: User | None = None
+    performer: Performer | None = None  # the performer account linked to ``user``
+    token: ApiToken | None = None
+
+    @property
+    def token_role(self) -> str | None:
+        return self.token.role if self.token is not None else None
+
+    @property
+    def is_superadmin(self) -> bool:
+        return self.user is not None and self.user.is_superadmin
+
+    @property
+    def is_admin(self) -> bool:
+        if self.token is not None:
+            return self.token.role == TokenRole.ADMIN
+        return self.user is not None and self.user.is_admin
+
+    @property
+    def is_integration(self) -> bool:
+        return self.token is not None and self.token.role == TokenRole.INTEGRATION
+
+    @property
+    def is_performer(self) -> bool:
+        return self.performer is not None
+
+    @property
+    def role(self) -> str:
+        """The SPEC §1 role: unverified, free, prime, performer, admin, superadmin, integration."""
+        if self.token is not None:
+            return self.token.role
+        assert self.user is not None
+        if self.user.is_superadmin:
+            return "superadmin"
+        if self.user.is_admin:
+            return "admin"
+        if self.performer is not None:
+            return "performer"
+        if self.user.age_verified_at is None or self.user.terms_accepted_at is None:
+            return "unverified"
+        return "prime" if self.user.is_prime else "free"
+
+    @property
+    def actor(self) -> str:
+        """How booking history names this caller."""
+        if self.is_admin:
+            return "admin"
+        if self.performer is not None:
+            return "performer"
+        return "user"
+
+    @property
+    def actor_id(self) -> int | None:
+        if self.user is not None:
+            return self.user.id
+        return self.token.id if self.token is not None else None
+
+    @property
+    def rate_key(self) -> str:
+        if self.user is not None:
+            return f"user:{self.user.id}"
+        assert self.token is not None
+        return f"token:{self.token.id}"
+
+    @property
+    def timezone(self) -> str:
+        if self.performer is not None and (self.user is None or not self.user.is_admin):
+            return self.performer.timezone
+        return self.user.timezone if self.user is not None else "UTC"
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+async def limit_by_ip(request: Request) -> None:
+    """Router dependency: per client address."""
+    await get_rate_limiter(request).hit("ip", client_address(request))
+
+
+async def current_principal(request: Request, session: SessionDep, clock: ClockDep) -> Principal:
+    """Authenticate the request; 401 when there are no valid credentials."""
+    cached: Principal | None = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    scheme, value = scheme.lower(), value.strip()
+    settings = get_settings_dep(request)
+    now = clock.now()
+    if scheme == "tma" and value:
+        if not settings.bot_token:
+            raise Unauthenticated("Mini App sign-in is not configured on this server")
+        data = initdata.validate(value, settings.bot_token, now, settings.init_data_max_age_seconds)
+        tg = data.user
+        user = await users.register(
+            session,
+            tg.id,
+            now,
+            username=tg.username[:64] if tg.username else None,
+            first_name=tg.first_name[:128] if tg.first_name else None,
+            language_code=tg.language_code,
+            superadmin_ids=settings.superadmin_telegram_ids,
+        )
+        performer = await session.scalar(select(Performer).where(Performer.user_id == user.id))
+        principal = Principal(user=user, performer=performer)
+    elif scheme == "bearer" and value:
+        token = await api_tokens.authenticate(session, value, now)
+        principal = Principal(token=token)
+    else:
+        raise Unauthenticated(
+            "sign in with 'Authorization: tma <initData>' or 'Authorization: Bearer <token>'"
+        )
+    await get_rate_limiter(request).hit("user", principal.rate_key)
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def _refuse(message: str, *, role: str, needed: str) -> RoleRequired:
+    return RoleRequired(message, role=role, needed=needed)
+
+
+def _unverified_error(user: User) -> Forbidden:
+    rule = (
+        AccessRule.AGE_NOT_VERIFIED
+        if user.age_verified_at is None
+        else AccessRule.TERMS_NOT_ACCEPTED
+    )
+    err = Forbidden(MESSAGES[rule], rule=rule.value)
+    err.code = rule.value  # type: ignore[misc]
+    return err
+
+
+async def require_viewer(principal: PrincipalDep) -> Principal:
+    """May browse performers: verified members (FREE or PRIME), performers, admins, integrations."""
+    if principal.user is not None and principal.role == "unverified":
+        raise _unverified_error(principal.user)
+    return principal
+
+
+async def require_user(principal: PrincipalDep) -> Principal:
+    """A member signed in through Telegram (booking rules are checked by the booking service)."""
+    if principal.user is None:
+        raise _refuse(
+            "this needs a member signed in through Telegram", role=principal.role, needed="user"
+        )
+    return principal
+
+
+async def require_performer(principal: PrincipalDep) -> Principal:
+    if principal.performer is None:
+        raise _refuse("this is for performers only", role=principal.role, needed="performer")
+    return principal
+
+
+async def require_admin(principal: PrincipalDep) -> Principal:
+    if not principal.is_admin:
+        raise _refuse("this is for admins only", role=principal.role, needed="admin")
+    return principal
+
+
+async def require_superadmin(principal: PrincipalDep) -> Principal:
+    if not principal.is_superadmin:
+        raise _refuse("this is for superadmins only", role=principal.role, needed="superadmin")
+    return principal
+
+
+async def limit_bookings(request: Request, principal: PrincipalDep) -> None:
+    """Booking writes are limited more tightly per caller."""
+    await get_rate_limiter(request).hit("bookings", principal.rate_key)
+
+
+ViewerDep = Annotated[Principal, Depends(require_viewer)]
+UserDep = Annotated[Principal, Depends(require_user)]
+PerformerDep = Annotated[Principal, Depends(require_performer)]
+AdminDep = Annotated[Principal, Depends(require_admin)]
+SuperadminDep = Annotated[Principal, Depends(require_superadmin)]

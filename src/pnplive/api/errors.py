@@ -1,0 +1,145 @@
+"""One error shape for every response: ``{"error": {"code", "message", "details"}}``.
+
+Domain errors (``PnpError``) keep their status and stable code; validation errors are 422; any
+other exception is logged with the request id and answered 500 with that id and nothing else (no
+stack trace, no SQL).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from pnplive.api.ratelimit import RateLimited
+from pnplive.errors import PnpError
+
+log = logging.getLogger("pnplive.api")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["slot_taken"])
+    message: str = Field(examples=["this time has just been taken"])
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "details": details or {}}},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def request_id(request: Request) -> str:
+    rid: str | None = getattr(request.state, "request_id", None)
+    return rid or "-"
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+async def _pnp_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PnpError)
+    headers = None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.details.get("retry_after", 1))}
+    if exc.status == 401:
+        headers = {"WWW-Authenticate": 'Bearer, tma realm="pnplive"'}
+    return error_response(exc.status, exc.code, exc.message, _jsonable(exc.details), headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {
+            "loc": [str(p) for p in err.get("loc", ())],
+            "msg": str(err.get("msg", "")),
+            "type": str(err.get("type", "")),
+        }
+        for err in exc.errors()
+    ]
+    return error_response(422, "validation_error", "the request is not valid", {"errors": problems})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    return error_response(
+        exc.status_code, code, message, headers=dict(exc.headers) if exc.headers else None
+    )
+
+
+def _unexpected(request: Request) -> Response:
+    rid = request_id(request)
+    log.exception("unhandled error on %s %s [request %s]", request.method, request.url.path, rid)
+    return error_response(
+        500,
+        "internal_error",
+        "Sorry, something went wrong on our side. Please try again.",
+        {"request_id": rid},
+        headers={REQUEST_ID_HEADER: rid},
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(PnpError, _pnp_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+
+    @app.middleware("http")
+    async def _request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        rid = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.state.request_id = rid
+        try:
+            response = await call_next(request)
+        except Exception:
+            return _unexpected(request)
+        response.headers[REQUEST_ID_HEADER] = rid
+        return response
