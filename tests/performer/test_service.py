@@ -1,0 +1,131 @@
+"""Performer administration: validation, schedules, conflicts (F-AV-9), price snapshots."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from pnplive.booking import service as bookings
+from pnplive.booking.errors import AccessDenied
+from pnplive.errors import Conflict
+from pnplive.kit.clock import FrozenClock
+from pnplive.kit.db import Database
+from pnplive.performer import service
+from pnplive.performer.models import Performer
+from pnplive.performer.schemas import PerformerCreate, PerformerUpdate, WeeklyRuleIn
+from tests.booking.test_holds import at, hold, setup
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"username": "x", "display_name": "X", "price_per_minute": 1},
+        {"username": "okname", "display_name": "X", "price_per_minute": -1},
+        {"username": "okname", "display_name": "X", "price_per_minute": 1, "timezone": "Mars/Base"},
+        {"username": "okname", "display_name": "X", "price_per_minute": 1, "currency": "ZZZ"},
+        {"username": "okname", "display_name": "X", "price_per_minute": 1, "bio": "x" * 501},
+        {"username": "okname", "display_name": "X", "price_per_minute": 1, "min_duration": 20},
+        {"username": "okname", "display_name": "X", "price_per_minute": 1, "buffer_after": 7},
+        {
+            "username": "okname",
+            "display_name": "X",
+            "price_per_minute": 1,
+            "min_duration": 60,
+            "max_duration": 30,
+        },
+    ],
+)
+def test_invalid_profiles_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        PerformerCreate.model_validate(bad)
+
+
+def test_weekly_rule_minutes_and_overnight() -> None:
+    assert WeeklyRuleIn(weekday=0, start="09:00", end="17:30").minutes() == (540, 1050)
+    assert WeeklyRuleIn(weekday=5, start="22:00", end="02:00").minutes() == (1320, 1560)
+    assert WeeklyRuleIn(weekday=5, start="00:00", end="24:00").minutes() == (0, 1440)
+    with pytest.raises(ValidationError):
+        WeeklyRuleIn(weekday=7, start="09:00", end="10:00")
+
+
+@pytest.mark.asyncio
+async def test_usernames_are_unique(db: Database, clock: FrozenClock) -> None:
+    data = PerformerCreate(username="solo", display_name="Solo", price_per_minute=100)
+    async with db.transaction() as s:
+        await service.create(s, data, clock.now())
+    with pytest.raises(Conflict):
+        async with db.transaction() as s:
+            await service.create(s, data, clock.now())
+
+
+@pytest.mark.asyncio
+async def test_blocking_over_a_booking_lists_it_as_a_conflict(
+    db: Database, clock: FrozenClock
+) -> None:
+    performer, (user,) = await setup(db, clock)
+    b = await hold(db, clock, user, performer, at(clock), 60)
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        _, found = await service.block(
+            s, p, at(clock, hour=9), at(clock, hour=12), "dentist", clock.now()
+        )
+        assert [c.public_id for c in found] == [b.public_id]
+        # The booking is kept, not dropped.
+        assert (await bookings.get_booking(s, b.public_id)).status == "held"
+
+
+@pytest.mark.asyncio
+async def test_a_schedule_change_lists_conflicts_and_nothing_else(
+    db: Database, clock: FrozenClock
+) -> None:
+    performer, (u1, u2) = await setup(db, clock, users=2)
+    early = await hold(db, clock, u1, performer, at(clock, hour=10), 60)
+    late = await hold(db, clock, u2, performer, at(clock, hour=18), 60)
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        found = await service.set_weekly(
+            s,
+            p,
+            [WeeklyRuleIn(weekday=d, start="12:00", end="21:00") for d in range(7)],
+            clock.now(),
+        )
+    assert [c.public_id for c in found] == [early.public_id]
+    assert late.public_id not in [c.public_id for c in found]
+
+
+@pytest.mark.asyncio
+async def test_a_price_change_never_touches_existing_bookings(
+    db: Database, clock: FrozenClock
+) -> None:
+    performer, (user,) = await setup(db, clock)
+    b = await hold(db, clock, user, performer, at(clock), 30)
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        await service.update(s, p, PerformerUpdate(price_per_minute=10_000), clock.now())
+    async with db.transaction() as s:
+        again = await bookings.get_booking(s, b.public_id)
+    assert (again.price_per_minute, again.amount) == (200, 6_000)
+
+
+@pytest.mark.asyncio
+async def test_availability_is_needed_to_book(db: Database, clock: FrozenClock) -> None:
+    performer, (user,) = await setup(db, clock)
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        await service.set_weekly(s, p, [], clock.now())
+    with pytest.raises(AccessDenied) as info:
+        await hold(db, clock, user, performer, at(clock), 30)
+    assert info.value.code == "no_availability"
+    # One-off extra availability is enough.
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        await service.add_extra(s, p, at(clock, hour=20), at(clock, hour=22), "special")
+    b = await hold(db, clock, user, performer, at(clock, hour=20, minute=30), 60)
+    assert b.start_at - at(clock, hour=20) == timedelta(minutes=30)
