@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,6 +32,7 @@ from pnplive.availability.slots import (
     local_day_bounds,
     merge,
     occupied,
+    offset_segments,
     slot_problem,
     slots_on_local_day,
     subtract,
@@ -336,6 +338,48 @@ def test_start_end_filter_is_a_sub_range(sc: dict, data: st.DataObject) -> None:
     b = a + data.draw(st.integers(1, 4 * 96)) * GRID
     sub = free_slots(sc["schedule"], sc["rules"], sc["busy"], sc["now"], start=a, end=b)
     assert sub == [s for s in slots if a <= s < b]
+
+
+@PROPERTY
+@given(
+    zone_name=st.sampled_from(ZONES),
+    data=st.data(),
+    length=st.integers(1, 30 * 24 * 60),
+    fraction=st.integers(0, 999_999),
+)
+def test_offset_segments_cut_exactly_at_transitions(
+    zone_name: str, data: st.DataObject, length: int, fraction: int
+) -> None:
+    zone = ZoneInfo(zone_name)
+    trans = transitions(zone_name)
+    if trans and data.draw(st.booleans()):
+        # Start a whole number of hours (or 6 h steps) before a change, plus a fraction.
+        t = data.draw(st.sampled_from(trans))
+        start = t - data.draw(st.integers(1, 120)) * H
+    else:
+        start = YEARS_START + data.draw(st.integers(0, 2 * 365 * 24)) * H
+    start += timedelta(microseconds=fraction)
+    end = start + length * M
+    segs = offset_segments(zone, start, end)
+    assert segs[0][0] == start and segs[-1][1] == end
+    for (_, a_end, _), (b_start, _, _) in pairwise(segs):
+        assert a_end == b_start
+    for lo, hi, off in segs:
+        assert lo < hi
+        assert lo.astimezone(zone).utcoffset() == off
+        assert (hi - timedelta(microseconds=1)).astimezone(zone).utcoffset() == off
+    inner = [t for t in trans if start < t < end]
+    assert [lo for lo, _, _ in segs[1:]] == inner
+
+
+def test_transition_oracle_is_exact() -> None:
+    for zone_name in ZONES:
+        zone = ZoneInfo(zone_name)
+        for t in transitions(zone_name):
+            before = (t - timedelta(microseconds=1)).astimezone(zone).utcoffset()
+            assert before != t.astimezone(zone).utcoffset()
+    assert len(transitions("Europe/Madrid")) == 6
+    assert transitions("America/Bogota") == transitions("UTC") == ()
 
 
 # --- regressions ----------------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""Slot computation time: one performer over 14 days (0, 20, 100 busy intervals), and 1,000
+performers over one day. Pure engine, no database. Prints a table of figures.
+
+    python -m bench.slots_bench
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pnplive.availability.slots import (
+    Busy,
+    Interval,
+    Schedule,
+    SlotRules,
+    WeeklyInterval,
+    free_slots,
+    local_day_bounds,
+)
+
+NOW = datetime(2027, 3, 20, 8, 0, tzinfo=UTC)  # the horizon crosses Europe's DST change
+ZONES = ["Europe/Madrid", "America/New_York", "America/Bogota", "Asia/Tokyo", "UTC"]
+
+
+def schedule(zone: str, rng: random.Random) -> Schedule:
+    weekly = []
+    for day in range(7):
+        start = rng.choice([8, 9, 10, 12]) * 60
+        weekly.append(WeeklyInterval(day, start, start + 4 * 60))
+        weekly.append(WeeklyInterval(day, start + 5 * 60, start + 11 * 60))
+    blocked = [Interval(NOW + timedelta(days=3), NOW + timedelta(days=3, hours=5))]
+    return Schedule(ZoneInfo(zone), weekly, blocked, [])
+
+
+def busy(n: int, rng: random.Random) -> Busy:
+    items = []
+    for _ in range(n):
+        start = NOW + timedelta(minutes=15 * rng.randrange(4, 14 * 96))
+        items.append(Interval(start, start + timedelta(minutes=rng.choice([30, 60, 90]))))
+    return Busy.of(items)
+
+
+def timed(fn, repeat: int) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
+    times, result = [], 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000, max(times) * 1000, result
+
+
+def main() -> None:
+    rng = random.Random(1)
+    rules = SlotRules(duration=60, buffer_before=5, buffer_after=10, notice_minutes=60)
+    print("slot engine (pure, no database)")
+    print(f"{'case':<44} {'median ms':>10} {'max ms':>9} {'slots':>7}")
+    sch = schedule("Europe/Madrid", rng)
+    for n in (0, 20, 100):
+        b = busy(n, rng)
+        med, worst, count = timed(lambda b=b: len(free_slots(sch, rules, b, NOW)), 30)
+        label = f"1 performer, 14 days, {n} busy intervals"
+        print(f"{label:<44} {med:>10.2f} {worst:>9.2f} {count:>7}")
+    performers = [schedule(ZONES[i % len(ZONES)], rng) for i in range(1000)]
+    busies = [busy(3, rng) for _ in range(1000)]
+    day = local_day_bounds(ZoneInfo("Europe/Madrid"), (NOW + timedelta(days=2)).date())
+
+    def all_day() -> int:
+        return sum(
+            len(free_slots(s, rules, b, NOW, day.start, day.end))
+            for s, b in zip(performers, busies, strict=True)
+        )
+
+    med, worst, count = timed(all_day, 5)
+    print(f"{'1,000 performers, one day, 3 busy each':<44} {med:>10.2f} {worst:>9.2f} {count:>7}")
+
+
+if __name__ == "__main__":
+    main()
