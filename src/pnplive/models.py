@@ -1,8 +1,12 @@
 """Every ORM model, imported once so the metadata is complete (Alembic, tests)."""
 
+from pnplive.auth.models import ApiToken
 from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
+from pnplive.booking.idempotency import IdempotencyKey
 from pnplive.booking.models import Booking, BookingEvent, SlotCell
+from pnplive.earning.models import Payout
 from pnplive.kit.orm import Base
+from pnplive.payment.models import LedgerEntry, Payment, Refund, WebhookEvent
 from pnplive.performer.models import Performer, PerformerPhoto
 from pnplive.user.models import User
 from pnplive.worker.models import Job
@@ -10,15 +14,22 @@ from pnplive.worker.models import Job
 metadata = Base.metadata
 
 __all__ = [
+    "ApiToken",
     "BlockedInterval",
     "Booking",
     "BookingEvent",
     "ExtraAvailability",
+    "IdempotencyKey",
     "Job",
+    "LedgerEntry",
+    "Payment",
+    "Payout",
     "Performer",
     "PerformerPhoto",
+    "Refund",
     "SlotCell",
     "User",
+    "WebhookEvent",
     "WeeklyRule",
     "metadata",
 ]
