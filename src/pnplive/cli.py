@@ -150,5 +150,103 @@ def slots(
         typer.echo(f"  {local:%H:%M}–{end:%H:%M} {local.tzname()}   ({s:%Y-%m-%d %H:%M} UTC)")
 
 
+# --- REST API and API tokens --------------------------------------------------------------------
+
+tokens_app = typer.Typer(help="API tokens for admins and integrations.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
+
+HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+
+
+def _run_api(host: str, port: int) -> None:
+    import uvicorn
+
+    from pnplive.api.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, proxy_headers=True)
+
+
+@app.command("api")
+def api(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) with uvicorn."""
+    _run_api(host, port)
+
+
+@app.command("serve")
+def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Run the all-in-one service. For now this is the REST API only; the bot and the worker
+    join this process when their issues land."""
+    _run_api(host, port)
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Argument(help="What the token is for (1-64 characters).")],
+    role: Annotated[str, typer.Option("--role", help="admin or integration.")] = "integration",
+) -> None:
+    """Create a token; it is printed once, alone on the last line, and stored only hashed."""
+    from pnplive.auth import tokens
+    from pnplive.errors import PnpError
+
+    async def work(db: Database) -> tuple[int, str]:
+        async with db.transaction() as session:
+            token, plain = await tokens.create(session, name, role, SystemClock().now())
+            return token.id, plain
+
+    try:
+        token_id, plain = run_with_db(work)
+    except PnpError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"token {token_id} ({name}, {role}) created; it is shown only this once:")
+    typer.echo(plain)
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """Every token: id, name, role, prefix, created, last used, revoked."""
+    from pnplive.auth import tokens
+    from pnplive.auth.models import ApiToken
+
+    async def work(db: Database) -> list[ApiToken]:
+        async with db.transaction() as session:
+            return await tokens.list_all(session)
+
+    rows = run_with_db(work)
+    if not rows:
+        typer.echo("no API tokens yet (pnplive tokens create NAME --role admin|integration)")
+
+    def when(dt: datetime | None) -> str:
+        return f"{dt:%Y-%m-%d %H:%M}" if dt else "-"
+
+    for t in rows:
+        state = f"revoked {when(t.revoked_at)}" if t.revoked_at else "active"
+        typer.echo(
+            f"{t.id:>4}  {t.name:<24} {t.role:<12} {t.prefix}…  created {when(t.created_at)}  "
+            f"last used {when(t.last_used_at)}  {state}"
+        )
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token: Annotated[str, typer.Argument(help="Token id, or a name (revokes all of that name).")],
+) -> None:
+    """Revoke a token at once; requests with it are refused from now on."""
+    from pnplive.auth import tokens
+    from pnplive.errors import PnpError
+
+    async def work(db: Database) -> list[int]:
+        async with db.transaction() as session:
+            return [t.id for t in await tokens.revoke(session, token, SystemClock().now())]
+
+    try:
+        ids = run_with_db(work)
+    except PnpError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(1) from exc
+    typer.echo("revoked " + ", ".join(str(i) for i in ids))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -15,7 +15,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,7 +43,9 @@ __all__ = [
     "Principal",
     "PrincipalDep",
     "SessionDep",
+    "RulesDep",
     "SettingsDep",
+    "SuperadminDep",
     "UserDep",
     "ViewerDep",
     "current_principal",
@@ -200,12 +203,26 @@ async def limit_by_ip(request: Request) -> None:
     await get_rate_limiter(request).hit("ip", client_address(request))
 
 
-async def current_principal(request: Request, session: SessionDep, clock: ClockDep) -> Principal:
+authorization_header = APIKeyHeader(
+    name="Authorization",
+    scheme_name="Authorization",
+    description="`tma <Telegram Mini App initData>` for members and performers, or "
+    "`Bearer <API token>` for admins and integrations.",
+    auto_error=False,
+)
+
+
+async def current_principal(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    authorization: Annotated[str | None, Security(authorization_header)] = None,
+) -> Principal:
     """Authenticate the request; 401 when there are no valid credentials."""
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
-    header = request.headers.get("authorization", "")
+    header = authorization or ""
     scheme, _, value = header.partition(" ")
     scheme, value = scheme.lower(), value.strip()
     settings = get_settings_dep(request)

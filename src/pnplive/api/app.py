@@ -1,0 +1,99 @@
+"""The FastAPI application factory (REST API, SPEC §14)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from pnplive import __version__
+from pnplive.api import errors
+from pnplive.api.deps import limit_by_ip
+from pnplive.api.ratelimit import RateLimiter
+from pnplive.api.routers import admin, bookings, model_me, models
+from pnplive.api.settings import ApiSettings
+from pnplive.booking.rules import BookingRules
+from pnplive.config import Settings, get_settings
+from pnplive.kit.clock import Clock, SystemClock
+from pnplive.kit.db import Database
+
+DESCRIPTION = """
+Book and pay for private 1:1 video calls with performers.
+
+**Authentication.** Members and performers send the Telegram Mini App init data:
+`Authorization: tma <initData>` (checked against the bot token, and not older than the configured
+age). Admins and integrations send an API token: `Authorization: Bearer <token>`, made with
+`pnplive tokens create NAME --role admin|integration`.
+
+**Errors.** Every error is `{"error": {"code", "message", "details"}}` with a stable `code`:
+401 not signed in, 403 not allowed (booking rules have their own codes), 404 not found,
+409 conflict (e.g. `slot_taken`), 422 invalid input, 429 too many requests (see `Retry-After`).
+A 500 carries a `request_id` (also in the `X-Request-ID` header) to quote to support.
+
+**Paging.** Lists take `limit` (1-100, default 20) and `offset`, and answer
+`{"items", "total", "limit", "offset", "next_offset"}`; `next_offset` is null on the last page.
+
+**Times.** Stored and sent in UTC (ISO 8601); booking and slot answers also give local times in
+the viewer's IANA zone.
+"""
+
+PAYMENTS_ROUTER = "pnplive.api.routers.payments"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    db: Database | None = None,
+    clock: Clock | None = None,
+    api_settings: ApiSettings | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    api_settings = api_settings or ApiSettings()
+    owns_db = db is None
+    database = db or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owns_db:
+                await database.dispose()
+
+    app = FastAPI(
+        title="PNP Live API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.api_settings = api_settings
+    app.state.db = database
+    app.state.clock = clock or SystemClock()
+    app.state.booking_rules = BookingRules.from_settings(settings)
+    app.state.rate_limiter = RateLimiter(
+        per_ip=api_settings.rate_limit_per_ip,
+        per_user=api_settings.rate_limit_per_user,
+        bookings=api_settings.rate_limit_bookings,
+        redis_url=settings.redis_url,
+        enabled=api_settings.rate_limit_enabled,
+    )
+    errors.install(app)
+    limited = [Depends(limit_by_ip)]
+    for module in (models, bookings, model_me, admin):
+        app.include_router(module.router, dependencies=limited)
+    if importlib.util.find_spec(PAYMENTS_ROUTER) is not None:
+        payments = importlib.import_module(PAYMENTS_ROUTER)
+        app.include_router(payments.router)
+
+    @app.get("/healthz", tags=["service"], summary="Liveness")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,474 @@
+"""Admin (F-ADM-1, F-ADM-2, F-ADM-5): performers, bookings, conflicts, roles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pnplive.api import render, schedule
+from pnplive.api import schemas as s
+from pnplive.api.common import PagingDep, errors
+from pnplive.api.deps import AdminDep, ClockDep, RulesDep, SessionDep, SuperadminDep
+from pnplive.booking import service as bookings
+from pnplive.booking.models import Booking
+from pnplive.booking.queries import (
+    BookingFilters,
+    When,
+    history,
+    list_bookings,
+    performers_by_id,
+    users_by_id,
+)
+from pnplive.booking.states import Status
+from pnplive.errors import Conflict, InvalidInput, NotFound
+from pnplive.performer import service as performers
+from pnplive.performer.models import Lifecycle, Performer, Visibility
+from pnplive.performer.queries import admin_list
+from pnplive.performer.schemas import PerformerCreate, PerformerUpdate
+from pnplive.user import service as users
+from pnplive.user.models import Role, User
+
+router = APIRouter(prefix="/api/admin", tags=["admin"])
+
+PerformerId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+BookingId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
+ERRORS = errors(401, 403, 422, 429)
+ERRORS_404 = errors(401, 403, 404, 422, 429)
+ERRORS_409 = errors(401, 403, 404, 409, 422, 429)
+
+
+# --- performers ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/models",
+    response_model=s.Page[s.PerformerAdminOut],
+    summary="Every performer, hidden and inactive ones too",
+    responses=ERRORS,
+)
+async def list_models(
+    session: SessionDep,
+    admin: AdminDep,
+    page: PagingDep,
+    status: Lifecycle | None = None,
+    visibility: Visibility | None = None,
+    q: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, object]:
+    found = await admin_list(
+        session,
+        status=status.value if status else None,
+        visibility=visibility.value if visibility else None,
+        q=q or None,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    items = [render.performer_admin(p) for p in found.items]
+    return s.page_of(items, found.total, page.limit, page.offset)
+
+
+@router.post(
+    "/models",
+    response_model=s.PerformerAdminOut,
+    status_code=201,
+    summary="Create a performer, with the weekly schedule (F-PRF-3)",
+    responses=errors(401, 403, 409, 422, 429),
+)
+async def create_model(
+    body: s.PerformerCreateIn, session: SessionDep, admin: AdminDep, clock: ClockDep
+) -> s.PerformerAdminOut:
+    now = clock.now()
+    data = PerformerCreate.model_validate(body.model_dump(exclude_unset=True, exclude={"weekly"}))
+    if data.user_telegram_id is not None:
+        user = await users.by_telegram_id(session, data.user_telegram_id)
+        if user is not None and await performers.of_user(session, user.id) is not None:
+            raise Conflict("that member is already a performer", field="user_telegram_id")
+    p = await performers.create(session, data, now)
+    if body.weekly:
+        await performers.set_weekly(session, p, body.weekly, now)
+    return render.performer_admin(p)
+
+
+async def _performer(session: AsyncSession, performer_id: int) -> Performer:
+    return await performers.get(session, performer_id)
+
+
+@router.get(
+    "/models/{performer_id}",
+    response_model=s.PerformerAdminOut,
+    summary="One performer",
+    responses=ERRORS_404,
+)
+async def get_model(
+    performer_id: PerformerId, session: SessionDep, admin: AdminDep
+) -> s.PerformerAdminOut:
+    return render.performer_admin(await _performer(session, performer_id))
+
+
+@router.put(
+    "/models/{performer_id}",
+    response_model=s.PerformerAdminOut,
+    summary="Edit any field; existing bookings keep their price (F-PRF-4)",
+    responses=ERRORS_404,
+)
+async def put_model(
+    performer_id: PerformerId,
+    body: PerformerUpdate,
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+) -> s.PerformerAdminOut:
+    p = await performers.update(session, await _performer(session, performer_id), body, clock.now())
+    return render.performer_admin(p)
+
+
+@router.delete(
+    "/models/{performer_id}",
+    response_model=s.PerformerAdminOut,
+    summary="Deactivate: hidden from lists, bookings kept",
+    responses=ERRORS_404,
+)
+async def deactivate_model(
+    performer_id: PerformerId, session: SessionDep, admin: AdminDep, clock: ClockDep
+) -> s.PerformerAdminOut:
+    p = await _performer(session, performer_id)
+    p.status = Lifecycle.INACTIVE.value
+    p.visibility = Visibility.HIDDEN.value
+    p.updated_at = clock.now()
+    await session.flush()
+    return render.performer_admin(p)
+
+
+@router.get(
+    "/models/{performer_id}/availability",
+    response_model=s.ScheduleOut,
+    summary="A performer's schedule",
+    responses=ERRORS_404,
+)
+async def get_model_availability(
+    performer_id: PerformerId, session: SessionDep, admin: AdminDep, clock: ClockDep
+) -> s.ScheduleOut:
+    return await schedule.schedule_of(session, await _performer(session, performer_id), clock.now())
+
+
+@router.post(
+    "/models/{performer_id}/availability",
+    response_model=s.ScheduleChangeOut,
+    summary="Replace a performer's weekly schedule; lists the conflicts",
+    responses=ERRORS_404,
+)
+async def post_model_availability(
+    performer_id: PerformerId,
+    body: s.WeeklyIn,
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+) -> s.ScheduleChangeOut:
+    p = await _performer(session, performer_id)
+    return await schedule.set_weekly(session, p, body, clock.now())
+
+
+@router.post(
+    "/models/{performer_id}/blocked",
+    response_model=s.IntervalChangeOut,
+    status_code=201,
+    summary="Block an interval for a performer",
+    responses=ERRORS_404,
+)
+async def post_model_blocked(
+    performer_id: PerformerId,
+    body: s.IntervalIn,
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+) -> s.IntervalChangeOut:
+    p = await _performer(session, performer_id)
+    return await schedule.add_blocked(session, p, body, clock.now())
+
+
+@router.delete(
+    "/models/{performer_id}/blocked/{item_id}",
+    response_model=s.IntervalChangeOut,
+    summary="Remove a performer's blocked interval",
+    responses=ERRORS_404,
+)
+async def delete_model_blocked(
+    performer_id: PerformerId,
+    item_id: ItemId,
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+) -> s.IntervalChangeOut:
+    p = await _performer(session, performer_id)
+    return await schedule.remove_blocked(session, p, item_id, clock.now())
+
+
+@router.post(
+    "/models/{performer_id}/extra",
+    response_model=s.IntervalChangeOut,
+    status_code=201,
+    summary="Add extra availability for a performer",
+    responses=ERRORS_404,
+)
+async def post_model_extra(
+    performer_id: PerformerId,
+    body: s.IntervalIn,
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+) -> s.IntervalChangeOut:
+    p = await _performer(session, performer_id)
+    return await schedule.add_extra(session, p, body, clock.now())
+
+
+@router.delete(
+    "/models/{performer_id}/extra/{item_id}",
+    response_model=s.IntervalChangeOut,
+    summary="Remove a performer's extra availability",
+    responses=ERRORS_404,
+)
+async def delete_model_extra(
+    performer_id: PerformerId,
+    item_id: ItemId,
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+) -> s.IntervalChangeOut:
+    p = await _performer(session, performer_id)
+    return await schedule.remove_extra(session, p, item_id, clock.now())
+
+
+# --- bookings ------------------------------------------------------------------------------
+
+
+async def _admin_items(session: AsyncSession, found: list[Booking]) -> list[s.BookingAdminOut]:
+    perf = await performers_by_id(session, (b.performer_id for b in found))
+    people = await users_by_id(session, (b.user_id for b in found))
+    return [render.booking_admin(b, perf[b.performer_id], people[b.user_id], None) for b in found]
+
+
+@router.get(
+    "/bookings",
+    response_model=s.Page[s.BookingAdminOut],
+    summary="List and filter bookings (F-ADM-2)",
+    responses=ERRORS,
+)
+async def list_admin_bookings(
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+    page: PagingDep,
+    status: Annotated[list[Status] | None, Query(max_length=10)] = None,
+    performer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    user_telegram_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+    from_: Annotated[
+        s.Instant | None, Query(alias="from", description="Starts at or after.")
+    ] = None,
+    to: Annotated[s.Instant | None, Query(description="Starts before.")] = None,
+    when: When = When.ALL,
+) -> dict[str, object]:
+    user_id: int | None = None
+    if user_telegram_id is not None:
+        user = await users.by_telegram_id(session, user_telegram_id)
+        if user is None:
+            return s.page_of([], 0, page.limit, page.offset)
+        user_id = user.id
+    found = await list_bookings(
+        session,
+        BookingFilters(
+            user_id=user_id,
+            performer_id=performer_id,
+            statuses=tuple(x.value for x in status or ()),
+            start_from=from_,
+            start_to=to,
+            when=when,
+        ),
+        now=clock.now(),
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return s.page_of(await _admin_items(session, found.items), found.total, page.limit, page.offset)
+
+
+async def _admin_detail(session: AsyncSession, b: Booking) -> s.BookingAdminOut:
+    p = await performers.get(session, b.performer_id)
+    u = await users.get(session, b.user_id)
+    return render.booking_admin(b, p, u, await history(session, b.id))
+
+
+@router.get(
+    "/bookings/{booking_id}",
+    response_model=s.BookingAdminOut,
+    summary="Booking detail with its history",
+    responses=ERRORS_404,
+)
+async def get_admin_booking(
+    booking_id: BookingId, session: SessionDep, admin: AdminDep
+) -> s.BookingAdminOut:
+    return await _admin_detail(session, await bookings.get_booking(session, booking_id))
+
+
+@router.post(
+    "/bookings/{booking_id}/cancel",
+    response_model=s.CancellationOut,
+    summary="Cancel as an admin: always a full refund",
+    responses=ERRORS_409,
+)
+async def cancel_admin_booking(
+    booking_id: BookingId,
+    body: s.CancelIn,
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+    rules: RulesDep,
+) -> s.CancellationOut:
+    b = await bookings.get_booking(session, booking_id, lock=True)
+    done = await bookings.cancel(
+        session,
+        b,
+        by="admin",
+        actor_id=admin.actor_id,
+        now=clock.now(),
+        rules=rules,
+        reason=body.reason,
+    )
+    p = await performers.get(session, b.performer_id)
+    return s.CancellationOut(
+        booking=render.booking(b, p, b.user_timezone),
+        was_paid=done.was_paid,
+        refund=render.refund(done.refund, b.currency),
+    )
+
+
+@router.post(
+    "/bookings/{booking_id}/reschedule",
+    response_model=s.BookingAdminOut,
+    summary="Move a confirmed booking to another free slot",
+    responses=ERRORS_409,
+)
+async def reschedule_admin_booking(
+    booking_id: BookingId,
+    body: s.RescheduleIn,
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+    rules: RulesDep,
+) -> s.BookingAdminOut:
+    b = await bookings.get_booking(session, booking_id, lock=True)
+    p = await performers.get(session, b.performer_id)
+    await bookings.reschedule(
+        session,
+        b,
+        p,
+        new_start=body.start,
+        by="admin",
+        actor_id=admin.actor_id,
+        now=clock.now(),
+        rules=rules,
+    )
+    return await _admin_detail(session, b)
+
+
+@router.get(
+    "/conflicts",
+    response_model=s.Page[s.ConflictOut],
+    summary="Upcoming bookings that their performer's schedule no longer covers (F-AV-9)",
+    responses=ERRORS,
+)
+async def list_conflicts(
+    session: SessionDep,
+    admin: AdminDep,
+    clock: ClockDep,
+    page: PagingDep,
+    performer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> dict[str, object]:
+    now = clock.now()
+    q = select(Performer).order_by(Performer.id)
+    if performer_id is not None:
+        q = q.where(Performer.id == performer_id)
+    out: list[s.ConflictOut] = []
+    for p in (await session.scalars(q)).all():
+        for b in await performers.conflicts(session, p, now):
+            out.append(s.ConflictOut(performer_id=p.id, booking=render.booking(b, p, p.timezone)))
+    return s.page_of(out[page.offset : page.offset + page.limit], len(out), page.limit, page.offset)
+
+
+# --- roles (superadmin) --------------------------------------------------------------------
+
+
+@router.get(
+    "/roles",
+    response_model=s.Page[s.MemberOut],
+    summary="Members holding a role: admins, superadmins, performers (F-ADM-5)",
+    responses=ERRORS,
+)
+async def list_roles(
+    session: SessionDep, admin: SuperadminDep, page: PagingDep
+) -> dict[str, object]:
+    linked = select(Performer.user_id).where(Performer.user_id.is_not(None))
+    q = select(User).where(or_(User.role != Role.USER.value, User.id.in_(linked))).order_by(User.id)
+    people = list((await session.scalars(q)).all())
+    chunk = people[page.offset : page.offset + page.limit]
+    links = {
+        uid: pid
+        for pid, uid in (
+            await session.execute(
+                select(Performer.id, Performer.user_id).where(
+                    Performer.user_id.in_([u.id for u in chunk])
+                )
+            )
+        ).all()
+    }
+    items = [render.member(u, links.get(u.id)) for u in chunk]
+    return s.page_of(items, len(people), page.limit, page.offset)
+
+
+class CannotChangeSuperadmin(Conflict):
+    code = "superadmin_is_managed_in_config"
+
+
+@router.post(
+    "/roles",
+    response_model=s.MemberOut,
+    summary="Grant or revoke PERFORMER or ADMIN (superadmin only)",
+    responses=ERRORS_409,
+)
+async def change_role(
+    body: s.RoleIn, session: SessionDep, admin: SuperadminDep, clock: ClockDep
+) -> s.MemberOut:
+    user = await users.by_telegram_id(session, body.telegram_id)
+    if user is None:
+        raise NotFound(
+            "no member with that Telegram id (they must have opened the bot)",
+            telegram_id=body.telegram_id,
+        )
+    current = await performers.of_user(session, user.id)
+    if body.role == "admin":
+        if user.is_superadmin:
+            raise CannotChangeSuperadmin(
+                "superadmins come from the configuration or the command line"
+            )
+        users.set_role(user, Role.ADMIN if body.action == "grant" else Role.USER)
+        await session.flush()
+        return render.member(user, current.id if current else None)
+    if body.action == "revoke":
+        if current is None:
+            raise NotFound("that member is not a performer", telegram_id=body.telegram_id)
+        current.user_id = None
+        current.updated_at = clock.now()
+        await session.flush()
+        return render.member(user, None)
+    if body.performer_id is None:
+        raise InvalidInput("granting PERFORMER needs performer_id", field="performer_id")
+    target = await performers.get(session, body.performer_id)
+    if current is not None and current.id != target.id:
+        raise Conflict("that member is already another performer", performer=current.id)
+    if target.user_id is not None and target.user_id != user.id:
+        raise Conflict("that performer is linked to another member", performer=target.id)
+    target.user_id = user.id
+    target.updated_at = clock.now()
+    await session.flush()
+    return render.member(user, target.id)

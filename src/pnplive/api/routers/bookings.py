@@ -1,0 +1,260 @@
+"""Bookings: hold + create with an Idempotency-Key, details, confirm, cancel, reschedule, mine."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pnplive.api import render
+from pnplive.api import schemas as s
+from pnplive.api.common import PagingDep, errors
+from pnplive.api.deps import (
+    ClockDep,
+    Principal,
+    PrincipalDep,
+    RulesDep,
+    SessionDep,
+    UserDep,
+    limit_bookings,
+)
+from pnplive.api.idempotent import IdempotencyKeyHeader, run
+from pnplive.booking import service as bookings
+from pnplive.booking.models import Booking
+from pnplive.booking.queries import BookingFilters, When, list_bookings, performers_by_id
+from pnplive.booking.states import Status
+from pnplive.errors import Forbidden, NotFound
+from pnplive.performer import service as performers
+from pnplive.performer.models import Performer
+
+router = APIRouter(tags=["bookings"])
+
+BookingId = Annotated[
+    str, Path(pattern=r"^[0-9a-f]{16}$", description="Public booking id.", examples=["9f2c1a7b"])
+]
+
+
+class NotYourBooking(Forbidden):
+    code = "not_your_booking"
+
+
+class ConsentRequired(Forbidden):
+    code = "user_consent_required"
+
+
+def relation(principal: Principal, b: Booking) -> str | None:
+    """How the caller stands to the booking: user (owner), performer, admin, or None."""
+    if principal.user is not None and principal.user.id == b.user_id:
+        return "user"
+    if principal.performer is not None and principal.performer.id == b.performer_id:
+        return "performer"
+    if principal.is_admin:
+        return "admin"
+    return None
+
+
+def viewer_zone(principal: Principal, b: Booking) -> str:
+    rel = relation(principal, b)
+    if rel == "user" and principal.user is not None:
+        return principal.user.timezone
+    if rel == "performer" and principal.performer is not None:
+        return principal.performer.timezone
+    return b.user_timezone
+
+
+async def accessible(
+    session: AsyncSession, principal: Principal, booking_id: str, *, lock: bool = False
+) -> tuple[Booking, str]:
+    b = await bookings.get_booking(session, booking_id, lock=lock)
+    rel = relation(principal, b)
+    if rel is None:
+        raise NotYourBooking("this booking belongs to someone else", booking=booking_id)
+    return b, rel
+
+
+@router.post(
+    "/api/bookings",
+    response_model=s.BookingOut,
+    status_code=201,
+    summary="Hold a slot and create the booking (F-BK-1)",
+    description="Places the hold and, when `accept_rules` is true, confirms it into "
+    "`pending_payment` with a payment deadline, in one transaction. The access rules (F-ACC-1) "
+    "answer 403 with their own codes: age_not_verified, terms_not_accepted, "
+    "performers_cannot_book, user_restricted, prime_required, performer_unavailable, "
+    "no_availability. A taken slot is 409 slot_taken; a time that is not offered is 422 "
+    "slot_unavailable. Requires an `Idempotency-Key`.",
+    responses=errors(401, 403, 404, 409, 422, 429),
+    dependencies=[Depends(limit_bookings)],
+)
+async def create_booking(
+    body: s.BookingIn,
+    idempotency_key: IdempotencyKeyHeader,
+    session: SessionDep,
+    principal: UserDep,
+    clock: ClockDep,
+    rules: RulesDep,
+) -> object:
+    now = clock.now()
+    assert principal.user is not None
+    user = principal.user
+
+    async def work() -> s.BookingOut:
+        p = await performers.get(session, body.performer_id)
+        b = await bookings.place_hold(
+            session,
+            user=user,
+            performer=p,
+            start_at=body.start,
+            duration=body.duration,
+            now=now,
+            rules=rules,
+            call_type=body.call_type.value,
+        )
+        if body.accept_rules:
+            await bookings.confirm_hold(session, b, now=now, rules=rules, actor_id=user.id)
+        return render.booking(b, p, user.timezone)
+
+    return await run(session, principal, idempotency_key, "create", body, now, work)
+
+
+@router.get(
+    "/api/bookings/my",
+    response_model=s.Page[s.BookingOut],
+    summary="My bookings (F-BK-7)",
+    description="Upcoming ones soonest first; past and all most recent first. Times in my zone.",
+    responses=errors(401, 403, 422, 429),
+)
+async def my_bookings(
+    session: SessionDep,
+    principal: UserDep,
+    clock: ClockDep,
+    page: PagingDep,
+    when: When = When.UPCOMING,
+    status: Annotated[list[Status] | None, Query(max_length=10)] = None,
+) -> dict[str, object]:
+    assert principal.user is not None
+    user = principal.user
+    found = await list_bookings(
+        session,
+        BookingFilters(user_id=user.id, statuses=tuple(x.value for x in status or ()), when=when),
+        now=clock.now(),
+        limit=page.limit,
+        offset=page.offset,
+    )
+    perf = await performers_by_id(session, (b.performer_id for b in found.items))
+    items = [render.booking(b, perf[b.performer_id], user.timezone) for b in found.items]
+    return s.page_of(items, found.total, page.limit, page.offset)
+
+
+async def _performer_of(session: AsyncSession, b: Booking) -> Performer:
+    p = await session.get(Performer, b.performer_id)
+    if p is None:  # pragma: no cover - a foreign key guarantees it
+        raise NotFound("no such performer", performer=b.performer_id)
+    return p
+
+
+@router.get(
+    "/api/bookings/{booking_id}",
+    response_model=s.BookingOut,
+    summary="Booking details (its member, its performer, admins)",
+    responses=errors(401, 403, 404, 422, 429),
+)
+async def get_booking(
+    booking_id: BookingId, session: SessionDep, principal: PrincipalDep
+) -> s.BookingOut:
+    b, _ = await accessible(session, principal, booking_id)
+    return render.booking(b, await _performer_of(session, b), viewer_zone(principal, b))
+
+
+@router.post(
+    "/api/bookings/{booking_id}/confirm",
+    response_model=s.BookingOut,
+    summary="Accept the call rules: held → pending_payment (F-BK-1)",
+    responses=errors(401, 403, 404, 409, 422, 429),
+    dependencies=[Depends(limit_bookings)],
+)
+async def confirm_booking(
+    booking_id: BookingId,
+    body: s.ConfirmIn,
+    session: SessionDep,
+    principal: UserDep,
+    clock: ClockDep,
+    rules: RulesDep,
+) -> s.BookingOut:
+    b, rel = await accessible(session, principal, booking_id, lock=True)
+    if rel != "user" or principal.user is None:
+        raise NotYourBooking("only the member who booked confirms", booking=booking_id)
+    await bookings.confirm_hold(session, b, now=clock.now(), rules=rules, actor_id=b.user_id)
+    return render.booking(b, await _performer_of(session, b), principal.user.timezone)
+
+
+@router.post(
+    "/api/bookings/{booking_id}/cancel",
+    response_model=s.CancellationOut,
+    summary="Cancel (F-BK-5): the member before the cutoff, the performer or an admin",
+    description="Frees the slot and says what the policy refunds: a member's cancellation by "
+    "hours before the start; a performer's or admin's always in full. The refund itself is "
+    "carried out by the payment side.",
+    responses=errors(401, 403, 404, 409, 422, 429),
+    dependencies=[Depends(limit_bookings)],
+)
+async def cancel_booking(
+    booking_id: BookingId,
+    body: s.CancelIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    clock: ClockDep,
+    rules: RulesDep,
+) -> s.CancellationOut:
+    b, rel = await accessible(session, principal, booking_id, lock=True)
+    done = await bookings.cancel(
+        session,
+        b,
+        by=rel,
+        actor_id=principal.actor_id,
+        now=clock.now(),
+        rules=rules,
+        reason=body.reason,
+    )
+    return s.CancellationOut(
+        booking=render.booking(b, await _performer_of(session, b), viewer_zone(principal, b)),
+        was_paid=done.was_paid,
+        refund=render.refund(done.refund, b.currency),
+    )
+
+
+@router.post(
+    "/api/bookings/{booking_id}/reschedule",
+    response_model=s.BookingOut,
+    summary="Move a confirmed booking to another free slot (F-BK-6)",
+    description="The member (before the cutoff) or an admin. A performer needs the member's "
+    "consent, which is asked in the bot: performers get 403 user_consent_required here.",
+    responses=errors(401, 403, 404, 409, 422, 429),
+    dependencies=[Depends(limit_bookings)],
+)
+async def reschedule_booking(
+    booking_id: BookingId,
+    body: s.RescheduleIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    clock: ClockDep,
+    rules: RulesDep,
+) -> s.BookingOut:
+    b, rel = await accessible(session, principal, booking_id, lock=True)
+    if rel == "performer":
+        raise ConsentRequired(
+            "a performer moves a booking only with the member's consent", booking=booking_id
+        )
+    p = await _performer_of(session, b)
+    await bookings.reschedule(
+        session,
+        b,
+        p,
+        new_start=body.start,
+        by=rel,
+        actor_id=principal.actor_id,
+        now=clock.now(),
+        rules=rules,
+    )
+    return render.booking(b, p, viewer_zone(principal, b))

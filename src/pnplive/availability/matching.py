@@ -1,0 +1,146 @@
+"""Smart matching (F-AV-7): score free slots across performers against a member's wish.
+
+Pure: everything, including the zone and the slots, comes in as arguments. A slot's score is
+
+    0.6 * closeness to the wished time-of-day window (1 inside it, falling to 0 three hours away)
+  + 0.3 * rating (Bayesian: two phantom 3-star reviews, so one 5-star review is not "the best")
+  + 0.1 * online now
+
+and every score carries the reasons that made it, in words a member understands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+W_CLOSENESS = 0.6
+W_RATING = 0.3
+W_ONLINE = 0.1
+FALLOFF_MINUTES = 180
+PRIOR_RATING = 3.0
+PRIOR_WEIGHT = 2
+DAY_MINUTES = 1440
+
+
+@dataclass(frozen=True, slots=True)
+class Wish:
+    """Time-of-day window in ``zone`` as minutes after midnight; ``window_end`` may pass 1440."""
+
+    zone: ZoneInfo
+    duration: int
+    window_start: int | None = None
+    window_end: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.window_start is None) != (self.window_end is None):
+            raise ValueError("give both ends of the time window or neither")
+        if self.window_start is not None and self.window_end is not None:
+            if not 0 <= self.window_start < DAY_MINUTES:
+                raise ValueError("window_start must be within the day")
+            if not self.window_start < self.window_end <= self.window_start + DAY_MINUTES:
+                raise ValueError("window_end must come after window_start, within a day")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    performer_id: int
+    start: datetime  # UTC
+    rating_sum: int
+    rating_count: int
+    online: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    candidate: Candidate
+    score: float
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _hhmm(minutes: int) -> str:
+    minutes %= DAY_MINUTES
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def window_distance(wish: Wish, start: datetime) -> int:
+    """Minutes between the call [start, start + duration) and the wished window; 0 inside it.
+
+    The window repeats every day, so the distance is taken to the nearest occurrence.
+    """
+    if wish.window_start is None or wish.window_end is None:
+        return 0
+    local = start.astimezone(wish.zone)
+    s = local.hour * 60 + local.minute
+    e = s + wish.duration
+    best: int | None = None
+    for shift in (-DAY_MINUTES, 0, DAY_MINUTES):
+        ws, we = wish.window_start + shift, wish.window_end + shift
+        if ws <= s and e <= we:
+            return 0
+        if s < ws:
+            d = ws - s
+        elif e > we:
+            d = e - we
+        else:  # pragma: no cover - covered by the containment test above
+            d = 0
+        best = d if best is None else min(best, d)
+    assert best is not None
+    return best
+
+
+def closeness(wish: Wish, start: datetime) -> float:
+    return max(0.0, 1.0 - window_distance(wish, start) / FALLOFF_MINUTES)
+
+
+def shrunk_rating(rating_sum: int, rating_count: int) -> float:
+    return (rating_sum + PRIOR_RATING * PRIOR_WEIGHT) / (rating_count + PRIOR_WEIGHT)
+
+
+def score(wish: Wish, c: Candidate) -> Match:
+    reasons: list[str] = []
+    dist = window_distance(wish, c.start)
+    close = max(0.0, 1.0 - dist / FALLOFF_MINUTES)
+    if wish.window_start is not None and wish.window_end is not None:
+        window = f"{_hhmm(wish.window_start)}–{_hhmm(wish.window_end)}"
+        if dist == 0:
+            reasons.append(f"inside your {window} window")
+        else:
+            reasons.append(f"{dist} min outside your {window} window")
+    rating = shrunk_rating(c.rating_sum, c.rating_count)
+    if c.rating_count:
+        avg = c.rating_sum / c.rating_count
+        noun = "review" if c.rating_count == 1 else "reviews"
+        reasons.append(f"rated {avg:.1f} ({c.rating_count} {noun})")
+    else:
+        reasons.append("new performer, not rated yet")
+    if c.online:
+        reasons.append("online now")
+    total = W_CLOSENESS * close + W_RATING * (rating / 5.0) + W_ONLINE * (1.0 if c.online else 0.0)
+    return Match(c, round(total, 4), tuple(reasons))
+
+
+def best_matches(
+    wish: Wish, candidates: Iterable[Candidate], *, limit: int, per_performer: int = 3
+) -> list[Match]:
+    """The ``limit`` best slots, at most ``per_performer`` per performer, best first.
+
+    Ties go to the earlier slot, then the lower performer id, so the answer is deterministic.
+    """
+    scored = sorted(
+        (score(wish, c) for c in candidates),
+        key=lambda m: (-m.score, m.candidate.start, m.candidate.performer_id),
+    )
+    taken: dict[int, int] = {}
+    out: list[Match] = []
+    for m in scored:
+        n = taken.get(m.candidate.performer_id, 0)
+        if n >= per_performer:
+            continue
+        taken[m.candidate.performer_id] = n + 1
+        out.append(m)
+        if len(out) >= limit:
+            break
+    return out
