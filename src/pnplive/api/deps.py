@@ -281,11 +281,16 @@ async def require_viewer(principal: PrincipalDep) -> Principal:
 
 
 async def require_user(principal: PrincipalDep) -> Principal:
-    """A member signed in through Telegram (booking rules are checked by the booking service)."""
+    """A member signed in through Telegram; unverified members see nothing of the feature.
+
+    The booking rules (F-ACC-1) are checked by the booking service itself.
+    """
     if principal.user is None:
         raise _refuse(
             "this needs a member signed in through Telegram", role=principal.role, needed="user"
         )
+    if principal.role == "unverified":
+        raise _unverified_error(principal.user)
     return principal
 
 

@@ -1,0 +1,419 @@
+"""Every endpoint × every role (SPEC §1): who is let in, who is refused, and with which code.
+
+Roles: anonymous (no credentials), unverified, free and prime members, another prime member, a
+performer, admin and superadmin members (Telegram), an admin API token and an integration token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+from sqlalchemy import func, select, text
+
+from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
+from pnplive.booking.models import Booking
+from pnplive.kit.clock import FrozenClock
+from pnplive.kit.db import Database
+from pnplive.models import metadata
+from pnplive.performer.models import Performer
+from pnplive.user.models import User
+from tests.api.support import ROLES, World, build_world, iso, tomorrow_at
+
+pytestmark = pytest.mark.asyncio
+
+Req = Callable[[World], tuple[str, str, Any]]
+Expect = int | tuple[int, str]
+
+MEMBERS = ("free", "prime", "other_prime", "performer", "admin", "superadmin")
+TOKENS = ("admin_token", "integration_token")
+VIEWERS = (*MEMBERS, *TOKENS)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    request: Req
+    expect: dict[str, Expect]
+    idempotent_key: bool = False
+
+    def expected(self, role: str) -> Expect:
+        if role == "anonymous":
+            return (401, "unauthenticated")
+        return self.expect.get(role, (403, "role_required"))
+
+
+def only(roles: tuple[str, ...] | list[str], status: int, **others: Expect) -> dict[str, Expect]:
+    out: dict[str, Expect] = dict.fromkeys(roles, status)
+    out.update(others)
+    return out
+
+
+UNVERIFIED = (403, "age_not_verified")
+NOT_YOURS = (403, "not_your_booking")
+ADMINS = ("admin", "superadmin", "admin_token")
+
+
+def browse(status: int = 200) -> dict[str, Expect]:
+    return only(VIEWERS, status, unverified=UNVERIFIED)
+
+
+def booking_gate(ok: int) -> dict[str, Expect]:
+    """The access rules (F-ACC-1) behind the role gate: members only, each rule its own code."""
+    return {
+        "unverified": UNVERIFIED,
+        "free": (403, "prime_required"),
+        "prime": ok,
+        "other_prime": ok,
+        "performer": (403, "performers_cannot_book"),
+        "admin": (403, "prime_required"),
+        "superadmin": (403, "prime_required"),
+    }
+
+
+def clock_of(w: World) -> FrozenClock:
+    return w.clock
+
+
+def interval(w: World) -> dict[str, str]:
+    return {
+        "start": iso(tomorrow_at(w.clock, 0, days=5)),
+        "end": iso(tomorrow_at(w.clock, 0, days=6)),
+        "note": "holiday",
+    }
+
+
+WEEKLY = {"weekly": [{"weekday": d, "start": "08:00", "end": "22:00"} for d in range(7)]}
+
+CASES = [
+    # browsing
+    Case("browse", lambda w: ("GET", "/api/models", None), browse()),
+    Case("profile", lambda w: ("GET", f"/api/models/{w.p.id}", None), browse()),
+    Case(
+        "availability",
+        lambda w: ("GET", f"/api/models/{w.p.id}/availability?duration=30", None),
+        browse(),
+    ),
+    Case("match", lambda w: ("GET", "/api/match?duration=30", None), browse()),
+    # booking
+    Case(
+        "create booking",
+        lambda w: (
+            "POST",
+            "/api/bookings",
+            {
+                "performer_id": w.p.id,
+                "start": iso(tomorrow_at(w.clock, 10)),
+                "duration": 30,
+                "accept_rules": True,
+            },
+        ),
+        booking_gate(201),
+        idempotent_key=True,
+    ),
+    Case(
+        "instant call",
+        lambda w: ("POST", f"/api/models/{w.p.id}/instant", {"duration": 15, "accept_rules": True}),
+        booking_gate(201),
+        idempotent_key=True,
+    ),
+    Case(
+        "my bookings",
+        lambda w: ("GET", "/api/bookings/my", None),
+        only(MEMBERS, 200, unverified=UNVERIFIED),
+    ),
+    Case(
+        "booking detail",
+        lambda w: ("GET", f"/api/bookings/{w.b.public_id}", None),
+        only(
+            ["prime", "performer", *ADMINS],
+            200,
+            free=NOT_YOURS,
+            other_prime=NOT_YOURS,
+            unverified=NOT_YOURS,
+            integration_token=NOT_YOURS,
+        ),
+    ),
+    Case(
+        "cancel booking",
+        lambda w: ("POST", f"/api/bookings/{w.b.public_id}/cancel", {"reason": "plans"}),
+        only(
+            ["prime", "performer", *ADMINS],
+            200,
+            free=NOT_YOURS,
+            other_prime=NOT_YOURS,
+            unverified=NOT_YOURS,
+            integration_token=NOT_YOURS,
+        ),
+    ),
+    Case(
+        "reschedule booking",
+        lambda w: (
+            "POST",
+            f"/api/bookings/{w.b.public_id}/reschedule",
+            {"start": iso(tomorrow_at(w.clock, 16, days=2))},
+        ),
+        only(
+            ["prime", *ADMINS],
+            200,
+            performer=(403, "user_consent_required"),
+            free=NOT_YOURS,
+            other_prime=NOT_YOURS,
+            unverified=NOT_YOURS,
+            integration_token=NOT_YOURS,
+        ),
+    ),
+    Case(
+        "confirm hold",
+        lambda w: (
+            "POST",
+            f"/api/bookings/{w.held.public_id if w.held else ''}/confirm",
+            {"accept_rules": True},
+        ),
+        only(
+            ["free", "prime", "performer", "admin", "superadmin"],
+            403,
+            other_prime=200,
+            unverified=UNVERIFIED,
+        ),
+    ),
+    # performer self-service
+    Case("my profile", lambda w: ("GET", "/api/model/me", None), {"performer": 200}),
+    Case("edit my profile", lambda w: ("PUT", "/api/model/me", {"bio": "hi"}), {"performer": 200}),
+    Case("my schedule", lambda w: ("GET", "/api/model/me/availability", None), {"performer": 200}),
+    Case(
+        "set my schedule",
+        lambda w: ("POST", "/api/model/me/availability", WEEKLY),
+        {"performer": 200},
+    ),
+    Case(
+        "block time",
+        lambda w: ("POST", "/api/model/me/blocked", interval(w)),
+        {"performer": 201},
+    ),
+    Case(
+        "unblock time",
+        lambda w: ("DELETE", "/api/model/me/blocked/999999", None),
+        {"performer": (404, "not_found")},
+    ),
+    Case(
+        "add extra time",
+        lambda w: ("POST", "/api/model/me/extra", interval(w)),
+        {"performer": 201},
+    ),
+    Case(
+        "remove extra time",
+        lambda w: ("DELETE", "/api/model/me/extra/999999", None),
+        {"performer": (404, "not_found")},
+    ),
+    Case(
+        "go online",
+        lambda w: ("POST", "/api/model/me/status", {"presence": "offline"}),
+        {"performer": 200},
+    ),
+    Case("my calls", lambda w: ("GET", "/api/model/me/bookings", None), {"performer": 200}),
+    Case("my conflicts", lambda w: ("GET", "/api/model/me/conflicts", None), {"performer": 200}),
+    # admin
+    Case("admin performers", lambda w: ("GET", "/api/admin/models", None), only(ADMINS, 200)),
+    Case(
+        "admin create performer",
+        lambda w: (
+            "POST",
+            "/api/admin/models",
+            {"username": "newbie", "display_name": "Newbie", "price_per_minute": 100},
+        ),
+        only(ADMINS, 201),
+    ),
+    Case(
+        "admin performer",
+        lambda w: ("GET", f"/api/admin/models/{w.p.id}", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "admin edit performer",
+        lambda w: ("PUT", f"/api/admin/models/{w.p.id}", {"status": "paused"}),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "admin deactivate performer",
+        lambda w: ("DELETE", f"/api/admin/models/{w.p.id}", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "admin schedule",
+        lambda w: ("GET", f"/api/admin/models/{w.p.id}/availability", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "admin set schedule",
+        lambda w: ("POST", f"/api/admin/models/{w.p.id}/availability", WEEKLY),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "admin block time",
+        lambda w: ("POST", f"/api/admin/models/{w.p.id}/blocked", interval(w)),
+        only(ADMINS, 201),
+    ),
+    Case(
+        "admin unblock time",
+        lambda w: ("DELETE", f"/api/admin/models/{w.p.id}/blocked/999999", None),
+        only(ADMINS, 404),
+    ),
+    Case(
+        "admin add extra time",
+        lambda w: ("POST", f"/api/admin/models/{w.p.id}/extra", interval(w)),
+        only(ADMINS, 201),
+    ),
+    Case(
+        "admin remove extra time",
+        lambda w: ("DELETE", f"/api/admin/models/{w.p.id}/extra/999999", None),
+        only(ADMINS, 404),
+    ),
+    Case("admin bookings", lambda w: ("GET", "/api/admin/bookings", None), only(ADMINS, 200)),
+    Case(
+        "admin booking",
+        lambda w: ("GET", f"/api/admin/bookings/{w.b.public_id}", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "admin cancel",
+        lambda w: ("POST", f"/api/admin/bookings/{w.b.public_id}/cancel", {}),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "admin reschedule",
+        lambda w: (
+            "POST",
+            f"/api/admin/bookings/{w.b.public_id}/reschedule",
+            {"start": iso(tomorrow_at(w.clock, 16, days=2))},
+        ),
+        only(ADMINS, 200),
+    ),
+    Case("admin conflicts", lambda w: ("GET", "/api/admin/conflicts", None), only(ADMINS, 200)),
+    Case("roles", lambda w: ("GET", "/api/admin/roles", None), {"superadmin": 200}),
+    Case(
+        "grant role",
+        lambda w: (
+            "POST",
+            "/api/admin/roles",
+            {"telegram_id": w.users["free"].telegram_id, "role": "admin", "action": "grant"},
+        ),
+        {"superadmin": 200},
+    ),
+]
+
+
+async def snapshot(db: Database) -> list[tuple[Any, ...]]:
+    """What a refused request must leave untouched."""
+    async with db.transaction() as s:
+        rows: list[tuple[Any, ...]] = []
+        for b in (await s.scalars(select(Booking).order_by(Booking.id))).all():
+            rows.append(("b", b.public_id, b.status, b.start_at))
+        for p in (await s.scalars(select(Performer).order_by(Performer.id))).all():
+            rows.append(("p", p.id, p.updated_at, p.presence, p.bio, p.status))
+        for u in (await s.scalars(select(User).order_by(User.id))).all():
+            rows.append(("u", u.id, u.role))
+        for t in (WeeklyRule, BlockedInterval, ExtraAvailability):
+            rows.append((t.__name__, await s.scalar(select(func.count()).select_from(t))))
+        return rows
+
+
+async def reset(db: Database) -> None:
+    async with db.engine.begin() as conn:
+        if db.dialect == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                await conn.execute(table.delete())
+
+
+async def call(
+    client: httpx.AsyncClient, case: Case, w: World, role: str
+) -> tuple[httpx.Response, Expect]:
+    method, url, body = case.request(w)
+    headers = w.headers(role)
+    if case.idempotent_key:
+        headers["Idempotency-Key"] = f"matrix-{role}"
+    r = await client.request(method, url, json=body, headers=headers)
+    expected = case.expected(role)
+    status, code = expected if isinstance(expected, tuple) else (expected, None)
+    assert r.status_code == status, (case.name, role, r.status_code, r.text)
+    if status >= 400:
+        err = r.json()["error"]
+        assert set(err) == {"code", "message", "details"}
+        if code is not None:
+            assert err["code"] == code, (case.name, role, err)
+        elif status == 403:
+            assert err["code"] in {"role_required", "not_your_booking"}, (case.name, role, err)
+    return r, expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+async def test_endpoint_by_role(
+    case: Case, db: Database, clock: FrozenClock, client: httpx.AsyncClient
+) -> None:
+    """Refused roles first, on one world, which must not change; then each allowed role on a
+    fresh world (a write by one must not decide the answer to the next)."""
+    method = case.request(_FakeWorld())[0]  # type: ignore[arg-type]
+    allowed = [r for r in ROLES if _status(case.expected(r)) not in (401, 403)]
+    refused = [r for r in ROLES if r not in allowed]
+    assert allowed, "every endpoint has someone who may use it"
+    w = await build_world(db, clock)
+    before = await snapshot(db)
+    for role in refused:
+        await call(client, case, w, role)
+    assert await snapshot(db) == before, f"a refused {case.name} changed something"
+    for i, role in enumerate(allowed):
+        if i and method != "GET":
+            await reset(db)
+            w = await build_world(db, clock)
+        await call(client, case, w, role)
+
+
+def _status(e: Expect) -> int:
+    return e[0] if isinstance(e, tuple) else e
+
+
+@pytest.mark.filterwarnings("ignore")
+async def test_every_api_operation_is_in_the_matrix(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    ours = {
+        (m.upper(), path)
+        for path, ops in spec["paths"].items()
+        if path.startswith("/api/") and not path.startswith("/api/bookings/{booking_id}/pay")
+        for m in ops
+    }
+    covered = set()
+    for case in CASES:
+        w = _FakeWorld()
+        method, url, _ = case.request(w)  # type: ignore[arg-type]
+        covered.add((method, _template(url.split("?")[0])))
+    assert ours - covered == set()
+
+
+class _Obj:
+    id = 1
+    public_id = "0123456789abcdef"
+    telegram_id = 1
+
+
+class _FakeWorld:
+    clock = FrozenClock(__import__("tests.conftest", fromlist=["NOW"]).NOW)
+    p = _Obj()
+    b = _Obj()
+    held = _Obj()
+    users: ClassVar[dict[str, _Obj]] = {"free": _Obj()}
+
+
+def _template(url: str) -> str:
+    import re
+
+    url = re.sub(r"/api/models/1(?=/|$)", "/api/models/{performer_id}", url)
+    url = re.sub(r"/api/admin/models/1(?=/|$)", "/api/admin/models/{performer_id}", url)
+    url = re.sub(r"/0123456789abcdef(?=/|$)", "/{booking_id}", url)
+    url = re.sub(r"/999999$", "/{item_id}", url)
+    return url
