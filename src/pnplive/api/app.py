@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 
 from pnplive import __version__
 from pnplive.api import errors
-from pnplive.api.deps import limit_by_ip
+from pnplive.api.deps import KnownMembers, limit_by_ip
 from pnplive.api.ratelimit import RateLimiter
 from pnplive.api.routers import admin, bookings, model_me, models
 from pnplive.api.settings import ApiSettings
@@ -77,6 +77,7 @@ def create_app(
     app.state.db = database
     app.state.clock = clock or SystemClock()
     app.state.booking_rules = BookingRules.from_settings(settings)
+    app.state.known_members = KnownMembers()
     app.state.rate_limiter = RateLimiter(
         per_ip=api_settings.rate_limit_per_ip,
         per_user=api_settings.rate_limit_per_user,

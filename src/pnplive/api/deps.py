@@ -11,13 +11,16 @@ Authentication: ``Authorization: tma <initData>`` (Telegram Mini App, members an
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.api.ratelimit import RateLimiter
@@ -42,8 +45,8 @@ __all__ = [
     "PerformerDep",
     "Principal",
     "PrincipalDep",
-    "SessionDep",
     "RulesDep",
+    "SessionDep",
     "SettingsDep",
     "SuperadminDep",
     "UserDep",
@@ -212,6 +215,40 @@ authorization_header = APIKeyHeader(
 )
 
 
+class KnownMembers:
+    """Telegram ids this process has seen registered (bounded), to skip the first-sight step."""
+
+    def __init__(self, size: int = 100_000) -> None:
+        self.size = size
+        self._ids: OrderedDict[int, None] = OrderedDict()
+
+    def __contains__(self, telegram_id: object) -> bool:
+        return telegram_id in self._ids
+
+    def add(self, telegram_id: int) -> None:
+        self._ids[telegram_id] = None
+        self._ids.move_to_end(telegram_id)
+        while len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+
+
+async def _register_first_sight(
+    request: Request, telegram_id: int, now: datetime, profile: dict[str, Any]
+) -> None:
+    """Register a member seen for the first time in a transaction of its own, so they stay
+    registered even if the request they came with is refused. Runs before the request's own
+    session touches the database (on SQLite a second writer would wait for the first)."""
+    known: KnownMembers = request.app.state.known_members
+    if telegram_id in known:
+        return
+    try:
+        async with get_db(request).transaction() as first:
+            await users.register(first, telegram_id, now, **profile)
+    except IntegrityError:
+        pass  # registered meanwhile by a concurrent request: fine
+    known.add(telegram_id)
+
+
 async def current_principal(
     request: Request,
     session: SessionDep,
@@ -232,15 +269,14 @@ async def current_principal(
             raise Unauthenticated("Mini App sign-in is not configured on this server")
         data = initdata.validate(value, settings.bot_token, now, settings.init_data_max_age_seconds)
         tg = data.user
-        user = await users.register(
-            session,
-            tg.id,
-            now,
-            username=tg.username[:64] if tg.username else None,
-            first_name=tg.first_name[:128] if tg.first_name else None,
-            language_code=tg.language_code,
-            superadmin_ids=settings.superadmin_telegram_ids,
-        )
+        profile = {
+            "username": tg.username[:64] if tg.username else None,
+            "first_name": tg.first_name[:128] if tg.first_name else None,
+            "language_code": tg.language_code,
+            "superadmin_ids": settings.superadmin_telegram_ids,
+        }
+        await _register_first_sight(request, tg.id, now, profile)
+        user = await users.register(session, tg.id, now, **profile)  # type: ignore[arg-type]
         performer = await session.scalar(select(Performer).where(Performer.user_id == user.id))
         principal = Principal(user=user, performer=performer)
     elif scheme == "bearer" and value:
