@@ -55,6 +55,7 @@ def local_today(now: datetime, zone: ZoneInfo) -> date:
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the error responses an operation can give."""
     text = {
+        400: "Bad request (for example a webhook that fails verification).",
         401: "Not signed in (missing, invalid or expired initData or token).",
         403: "Signed in, but this role or member may not do this.",
         404: "No such resource.",
@@ -62,4 +63,6 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         422: "Invalid input.",
         429: "Too many requests; see Retry-After.",
     }
-    return {code: {"model": ErrorResponse, "description": text[code]} for code in statuses}
+    return {
+        code: {"model": ErrorResponse, "description": text.get(code, "Error.")} for code in statuses
+    }
