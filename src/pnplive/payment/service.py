@@ -36,7 +36,13 @@ from pnplive.payment.models import (
     RefundStatus,
     WebhookEvent,
 )
-from pnplive.payment.providers.base import CheckoutRequest, EventKind, ProviderEvent
+from pnplive.payment.providers.base import (
+    Checkout,
+    CheckoutRequest,
+    EventKind,
+    PaymentProvider,
+    ProviderEvent,
+)
 from pnplive.payment.providers.registry import Providers
 from pnplive.payment.refunds import (
     alert_admins,
@@ -77,6 +83,86 @@ def _payable(booking: Booking, now: datetime) -> None:
         raise NotPayable(f"a {status.value} booking cannot be paid", status=status.value)
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedCheckout:
+    payment: Payment
+    request: CheckoutRequest | None  # None: an open checkout is reused as it is
+    provider: PaymentProvider | None
+
+
+async def prepare_checkout(
+    session: AsyncSession,
+    booking_id: str,
+    *,
+    providers: Providers,
+    now: datetime,
+    public_base_url: str,
+    provider: str | None = None,
+    user_id: int | None = None,
+) -> PreparedCheckout:
+    """Check the booking can be paid and write the payment attempt (status ``creating``)."""
+    booking = await bookings.get_booking(session, booking_id, lock=True)
+    if user_id is not None and booking.user_id != user_id:
+        raise BookingNotFound("no such booking", booking=booking_id)
+    _payable(booking, now)
+    chosen = providers.choose(booking.currency, provider)
+    reuse = await session.scalar(
+        select(Payment)
+        .where(
+            Payment.booking_id == booking.id,
+            Payment.provider == chosen.name,
+            Payment.status == PaymentStatus.OPEN.value,
+            Payment.amount == booking.amount,
+        )
+        .order_by(Payment.id.desc())
+    )
+    if reuse is not None and (reuse.expires_at is None or reuse.expires_at > now):
+        return PreparedCheckout(reuse, None, None)
+    payment = Payment(
+        public_id=new_payment_id(),
+        booking_id=booking.id,
+        provider=chosen.name,
+        status=PaymentStatus.CREATING.value,
+        amount=booking.amount,
+        currency=booking.currency,
+        applied=False,
+        expires_at=booking.expires_at,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(payment)
+    await session.flush()
+    base = public_base_url.rstrip("/")
+    request = CheckoutRequest(
+        payment_id=payment.public_id,
+        booking_id=booking.public_id,
+        amount=booking.amount,
+        currency=booking.currency,
+        description=f"Private call, {booking.duration_minutes} min",
+        expires_at=booking.expires_at or now + timedelta(minutes=10),
+        success_url=f"{base}/checkout/return/{payment.public_id}",
+        cancel_url=f"{base}/checkout/return/{payment.public_id}",
+        now=now,
+    )
+    return PreparedCheckout(payment, request, chosen)
+
+
+async def finish_checkout(
+    session: AsyncSession, payment_id: int, checkout: Checkout, now: datetime
+) -> Payment:
+    p = await session.get(Payment, payment_id)
+    assert p is not None
+    if p.status == PaymentStatus.CREATING:
+        p.status = PaymentStatus.OPEN.value
+    p.checkout_id = checkout.checkout_id
+    p.checkout_url = checkout.url
+    p.invoice = checkout.invoice
+    p.expires_at = checkout.expires_at or p.expires_at
+    p.updated_at = now
+    await session.flush()
+    return p
+
+
 async def start_checkout(
     db: Database,
     booking_id: str,
@@ -88,73 +174,59 @@ async def start_checkout(
     user_id: int | None = None,
 ) -> Payment:
     """Open (or reuse) a checkout for a ``pending_payment`` booking with a provider offered
-    for its currency. The provider is called outside any transaction."""
-    now = clock.now()
+    for its currency. The provider is called between two transactions, holding none; a failed
+    call leaves the attempt ``failed`` and the booking as it was."""
     async with db.transaction() as s:
-        booking = await bookings.get_booking(s, booking_id, lock=True)
-        if user_id is not None and booking.user_id != user_id:
-            raise BookingNotFound("no such booking", booking=booking_id)
-        _payable(booking, now)
-        chosen = providers.choose(booking.currency, provider)
-        reuse = await s.scalar(
-            select(Payment)
-            .where(
-                Payment.booking_id == booking.id,
-                Payment.provider == chosen.name,
-                Payment.status == PaymentStatus.OPEN.value,
-                Payment.amount == booking.amount,
-            )
-            .order_by(Payment.id.desc())
+        prepared = await prepare_checkout(
+            s,
+            booking_id,
+            providers=providers,
+            now=clock.now(),
+            public_base_url=public_base_url,
+            provider=provider,
+            user_id=user_id,
         )
-        if reuse is not None and (reuse.expires_at is None or reuse.expires_at > now):
-            return reuse
-        payment = Payment(
-            public_id=new_payment_id(),
-            booking_id=booking.id,
-            provider=chosen.name,
-            status=PaymentStatus.CREATING.value,
-            amount=booking.amount,
-            currency=booking.currency,
-            applied=False,
-            expires_at=booking.expires_at,
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(payment)
-        await s.flush()
-        base = public_base_url.rstrip("/")
-        request = CheckoutRequest(
-            payment_id=payment.public_id,
-            booking_id=booking.public_id,
-            amount=booking.amount,
-            currency=booking.currency,
-            description=f"Private call, {booking.duration_minutes} min",
-            expires_at=booking.expires_at or now + timedelta(minutes=10),
-            success_url=f"{base}/checkout/return/{payment.public_id}",
-            cancel_url=f"{base}/checkout/return/{payment.public_id}",
-            now=now,
-        )
+    if prepared.request is None or prepared.provider is None:
+        return prepared.payment
     try:
-        checkout = await chosen.create_checkout(request)
+        checkout = await prepared.provider.create_checkout(prepared.request)
     except ProviderError as exc:
         async with db.transaction() as s:
-            p = await s.get(Payment, payment.id)
+            p = await s.get(Payment, prepared.payment.id)
             assert p is not None
             p.status = PaymentStatus.FAILED.value
             p.last_error = exc.message[:2000]
             p.updated_at = clock.now()
         raise
     async with db.transaction() as s:
-        p = await s.get(Payment, payment.id)
-        assert p is not None
-        if p.status == PaymentStatus.CREATING:
-            p.status = PaymentStatus.OPEN.value
-        p.checkout_id = checkout.checkout_id
-        p.checkout_url = checkout.url
-        p.invoice = checkout.invoice
-        p.expires_at = checkout.expires_at or p.expires_at
-        p.updated_at = clock.now()
-    return p
+        return await finish_checkout(s, prepared.payment.id, checkout, clock.now())
+
+
+async def checkout_in_session(
+    session: AsyncSession,
+    booking_id: str,
+    *,
+    providers: Providers,
+    now: datetime,
+    public_base_url: str,
+    provider: str | None = None,
+    user_id: int | None = None,
+) -> Payment:
+    """The same inside one unit of work (a request's): the provider is called inside it, so a
+    failure rolls the attempt back with everything else (the caller answers 502)."""
+    prepared = await prepare_checkout(
+        session,
+        booking_id,
+        providers=providers,
+        now=now,
+        public_base_url=public_base_url,
+        provider=provider,
+        user_id=user_id,
+    )
+    if prepared.request is None or prepared.provider is None:
+        return prepared.payment
+    checkout = await prepared.provider.create_checkout(prepared.request)
+    return await finish_checkout(session, prepared.payment.id, checkout, now)
 
 
 async def get_payment(session: AsyncSession, public_id: str) -> Payment:
