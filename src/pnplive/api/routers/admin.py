@@ -294,6 +294,7 @@ async def list_admin_bookings(
 
 
 async def _admin_detail(session: AsyncSession, b: Booking) -> s.BookingAdminOut:
+    await session.flush()  # history recorded in this unit of work is part of the answer
     p = await performers.get(session, b.performer_id)
     u = await users.get(session, b.user_id)
     return render.booking_admin(b, p, u, await history(session, b.id))
