@@ -25,15 +25,27 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis for rate limits and bot FSM.")
 
     # Booking rules
-    hold_minutes: int = Field(default=10, ge=1, le=120)
-    payment_timeout_minutes: int = Field(default=10, ge=1, le=24 * 60)
-    horizon_days: int = Field(default=14, ge=1, le=90)
-    min_notice_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+    hold_minutes: int = Field(
+        default=10, ge=1, le=120, description="How long a chosen slot is held."
+    )
+    payment_timeout_minutes: int = Field(
+        default=10, ge=1, le=24 * 60, description="An unpaid booking lapses after this."
+    )
+    horizon_days: int = Field(
+        default=14, ge=1, le=90, description="How far ahead slots are offered."
+    )
+    min_notice_minutes: int = Field(
+        default=60, ge=0, le=7 * 24 * 60, description="Earliest start, from now."
+    )
     slot_step_minutes: int = Field(default=15, description="Grid of offered start times.")
     pay_per_call_enabled: bool = Field(
         default=False, description="Let FREE (non-PRIME) members book and pay per call."
     )
-    cancel_cutoff_hours: int = Field(default=2, ge=0, description="User cancels up to this.")
+    cancel_cutoff_hours: int = Field(
+        default=2,
+        ge=0,
+        description="Members cancel or move a booking up to this many hours before.",
+    )
     cancel_policy: str = Field(
         default="24:10000,2:5000,0:0",
         description=(
@@ -43,16 +55,26 @@ class Settings(BaseSettings):
     )
 
     # Money
-    commission_bps: int = Field(default=3000, ge=0, le=10000)
-    default_currency: str = "USD"
+    commission_bps: int = Field(
+        default=3000, ge=0, le=10000, description="Platform commission in basis points."
+    )
+    default_currency: str = Field(default="USD", description="Currency of new performers.")
 
     # Access
-    superadmin_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
-    bot_token: str | None = None
-    init_data_max_age_seconds: int = Field(default=24 * 3600, ge=60)
+    superadmin_telegram_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated Telegram ids made superadmin."
+    )
+    bot_token: str | None = Field(
+        default=None, description="Telegram bot token; also validates Mini App initData."
+    )
+    init_data_max_age_seconds: int = Field(
+        default=24 * 3600, ge=60, description="Oldest accepted Mini App initData."
+    )
 
     # Service
-    public_base_url: str = "http://127.0.0.1:8000"
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where members reach the service."
+    )
     secret_key: str = Field(
         default="change-me-in-production-0123456789",
         description="Signs sandbox checkouts and join links.",
