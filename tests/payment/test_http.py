@@ -267,3 +267,53 @@ async def test_earnings_payouts_revenue_and_admin_refund(
     data = (await client.get("/api/model/me/earnings", headers=performer)).json()
     assert data["balances"][0]["balance"] == -5000
     assert [p["reference"] for p in data["payouts"]] == ["SEPA-1"]
+
+
+async def test_telegram_pre_checkout_is_answered_in_the_webhook_reply(
+    client: httpx.AsyncClient, world: World, clock: FrozenClock, db: Database
+) -> None:
+    import json
+
+    import respx
+
+    from tests.payment.signers import TG_SECRET, StarsSigner
+
+    setup = await support.pending_booking(db, clock, currency="XTR", price=10)
+    from pnplive.payment import service
+
+    with respx.mock(assert_all_called=False) as router:
+        StarsSigner().mock_checkout(router)
+        p = await service.start_checkout(
+            db,
+            setup.booking_id,
+            providers=support.all_providers(),
+            clock=clock,
+            public_base_url="http://testserver",
+            provider="telegram_stars",
+        )
+
+    def query(amount: int) -> bytes:
+        return json.dumps(
+            {
+                "update_id": 10 + amount,
+                "pre_checkout_query": {
+                    "id": f"pcq{amount}",
+                    "from": {"id": 5, "is_bot": False, "first_name": "M"},
+                    "currency": "XTR",
+                    "total_amount": amount,
+                    "invoice_payload": p.public_id,
+                },
+            }
+        ).encode()
+
+    r = await client.post("/webhooks/telegram_stars", content=query(300), headers=TG_SECRET)
+    assert r.status_code == 200
+    assert r.json() == {
+        "method": "answerPreCheckoutQuery",
+        "pre_checkout_query_id": "pcq300",
+        "ok": True,
+    }
+    r = await client.post("/webhooks/telegram_stars", content=query(30), headers=TG_SECRET)
+    assert r.json()["ok"] is False and r.json()["error_message"]
+    r = await client.post("/webhooks/telegram_stars", content=query(300), headers={})
+    assert r.status_code == 401

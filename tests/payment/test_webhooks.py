@@ -175,3 +175,23 @@ async def test_an_event_for_another_providers_payment_is_not_applied(
         "unknown_payment"
     ]
     assert (await support.payment(db, p.public_id)).status == PaymentStatus.OPEN
+
+
+async def test_concurrent_deliveries_apply_once(
+    db: Database, clock: FrozenClock, fake_apis: respx.Router
+) -> None:
+    import asyncio
+
+    signer = SIGNERS[0]
+    p = await open_payment(db, clock, signer)
+    same = signer.paid(p, clock.now(), Paid(event_id="sbxevt_same"))
+    others = [signer.paid(p, clock.now()) for _ in range(3)]  # "completion" with other ids
+    outcomes = await asyncio.gather(
+        *(deliver(db, clock, "sandbox", signed) for signed in [same] * 8 + others)
+    )
+    flat = sorted(o for out in outcomes for o in out)
+    assert flat.count("confirmed") == 1
+    assert flat.count("duplicate") == 7
+    assert flat.count("already_paid") == 3
+    snap = await support.snapshot(db)
+    assert snap["ledger_entries"] == 1 and snap["refunds"] == 0 and snap["webhook_events"] == 4

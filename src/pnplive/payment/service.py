@@ -25,6 +25,7 @@ from pnplive.booking.service import PaymentOutcome
 from pnplive.booking.states import Status
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
+from pnplive.kit.locks import lock_performer
 from pnplive.payment import ledger
 from pnplive.payment.errors import NotPayable, PaymentNotFound, ProviderError
 from pnplive.payment.models import (
@@ -483,6 +484,9 @@ async def _paid(
         return EventResult("flagged", **ids)
     payment.status = PaymentStatus.PAID.value
     await ledger.record_payment(session, payment, booking, now)
+    # Same lock order as placing a hold (performer, then rows), so a late payment re-taking
+    # its cells never deadlocks with a hold on the same performer (PostgreSQL).
+    await lock_performer(session, booking.performer_id)
     booking = await lock_booking(session, booking.id)
     outcome = await bookings.apply_payment(
         session, booking, now=now, reason=f"paid via {payment.provider}"
@@ -658,6 +662,7 @@ async def _refund_failed(session: AsyncSession, event: ProviderEvent, now: datet
 @dataclass(frozen=True, slots=True)
 class WebhookResult:
     results: list[EventResult]
+    events: list[ProviderEvent]
 
     @property
     def duplicate(self) -> bool:
@@ -680,4 +685,4 @@ async def process_webhook(
     events = provider.parse_webhook(body, headers, now)
     async with db.transaction() as s:
         results = [await handle_event(s, e, now=now) for e in events]
-    return WebhookResult(results)
+    return WebhookResult(results, events)

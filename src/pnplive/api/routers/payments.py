@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
@@ -42,6 +42,7 @@ from pnplive.payment.errors import PaymentNotFound
 from pnplive.payment.models import OPEN_STATUSES, LedgerEntry, Payment, PaymentStatus, Refund
 from pnplive.payment.providers.registry import Providers, build
 from pnplive.payment.providers.sandbox import SandboxProvider
+from pnplive.payment.providers.telegram_stars import PRE_CHECKOUT
 from pnplive.payment.settings import PaymentSettings
 
 router = APIRouter(tags=["payments"])
@@ -96,18 +97,39 @@ def public_base_url(request: Request) -> str:
     "/webhooks/{provider}",
     response_model=ps.WebhookAck,
     summary="Provider webhook (stripe, epayco, wompi, daimo, telegram_stars, sandbox)",
+    description="Telegram Stars: a ``pre_checkout_query`` update is answered in the reply "
+    "(``answerPreCheckoutQuery``), as Telegram's webhook protocol allows.",
     responses=WEBHOOK_ERRORS,
 )
-async def webhook(provider: ProviderName, request: Request) -> ps.WebhookAck:
+async def webhook(provider: ProviderName, request: Request) -> Any:
     body = await request.body()
+    db, clock = get_db(request), get_clock(request)
     result = await service.process_webhook(
-        get_db(request),
+        db,
         provider,
         body,
         dict(request.headers),
         providers=get_providers(request),
-        clock=get_clock(request),
+        clock=clock,
     )
+    for event in result.events:
+        if event.provider == "telegram_stars" and event.type == PRE_CHECKOUT:
+            async with db.transaction() as s:
+                ok, why = await service.pre_checkout(
+                    s,
+                    event.data["invoice_payload"],
+                    currency=event.data["currency"],
+                    total_amount=event.data["total_amount"],
+                    now=clock.now(),
+                )
+            answer: dict[str, Any] = {
+                "method": "answerPreCheckoutQuery",
+                "pre_checkout_query_id": event.data["id"],
+                "ok": ok,
+            }
+            if why:
+                answer["error_message"] = why
+            return JSONResponse(answer)
     return ps.WebhookAck(duplicate=result.duplicate, outcomes=[r.outcome for r in result.results])
 
 

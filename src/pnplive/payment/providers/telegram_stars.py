@@ -3,7 +3,9 @@
 - Checkout: ``createInvoiceLink`` with ``currency="XTR"``, exactly one price, an empty provider
   token and our payment id as the payload (≤ 128 bytes). ``Checkout.invoice`` also carries the
   same fields for ``sendInvoice`` (the bot sends it in the chat).
-- ``pre_checkout_query``: the bot answers through ``payment.service.pre_checkout`` (≤ 10 s).
+- ``pre_checkout_query``: answered with ``payment.service.pre_checkout`` (≤ 10 s): by the bot,
+  or, for updates posted to ``/webhooks/telegram_stars``, in the webhook reply itself
+  (``{"method": "answerPreCheckoutQuery", ...}``, which Telegram executes).
 - Paid: an update with ``message.successful_payment{currency, total_amount, invoice_payload,
   telegram_payment_charge_id}``. Updates reach ``/webhooks/telegram_stars`` (or the bot hands
   them over with ``event_from_update``); the header ``X-Telegram-Bot-Api-Secret-Token`` is
@@ -42,12 +44,31 @@ from pnplive.payment.providers.base import (
 )
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+PRE_CHECKOUT = "pre_checkout_query"
 
 
 def event_from_update(update: dict[str, Any]) -> ProviderEvent:
     """Normalise a Telegram update; only ``successful_payment`` messages concern payments."""
     message = update.get("message")
     paid = message.get("successful_payment") if isinstance(message, dict) else None
+    query = update.get("pre_checkout_query")
+    if isinstance(query, dict):
+        try:
+            data = {
+                "id": str(query["id"]),
+                "currency": str(query["currency"]),
+                "total_amount": int(query["total_amount"]),
+                "invoice_payload": str(query["invoice_payload"]),
+            }
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MalformedWebhook(f"pre_checkout_query is incomplete: {exc}") from exc
+        return ProviderEvent(
+            provider="telegram_stars",
+            event_id=f"pre_checkout:{data['id']}",
+            kind=EventKind.IGNORED,
+            type=PRE_CHECKOUT,
+            data=data,
+        )
     if not isinstance(paid, dict):
         uid = update.get("update_id")
         return ProviderEvent(
