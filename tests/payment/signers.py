@@ -213,7 +213,7 @@ def epayco_fields(p: Payment, paid: Paid | None = None, state: str = "1") -> dic
         "x_cod_transaction_state": state,
         "x_cod_response": state,
         "x_extra1": p.public_id,
-        "x_test_request": "TRUE",
+        "x_test_request": "FALSE",
         "x_approval_code": "000000",
         "x_franchise": "VS",
         "x_fecha_transaccion": "2027-03-01 04:00:00",

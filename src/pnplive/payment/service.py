@@ -293,8 +293,8 @@ async def execute_checkout_expiry(
 ) -> bool:
     """Expire an open checkout at its provider (the ``expire_checkout`` job).
 
-    True when the checkout is now expired. A provider without expiry, or one that says the
-    checkout already completed, leaves the payment alone: its events decide (late payment rule).
+    True when the attempt is now ``expired``. A provider that says the checkout already
+    completed leaves the payment alone: its events decide (late payment rule).
     """
     async with db.transaction() as s:
         payment = await get_payment(s, payment_id)
@@ -302,13 +302,13 @@ async def execute_checkout_expiry(
             return False
         provider, checkout_id = payment.provider, payment.checkout_id
     try:
-        done = await providers.get(provider).expire_checkout(checkout_id, payment_id)
+        await providers.get(provider).expire_checkout(checkout_id, payment_id)
     except ProviderError as exc:
         if exc.retryable:
             raise
         return False
-    if not done:
-        return False
+    # Expired at the provider, or the provider cannot expire it (then the pre-checkout and our
+    # own page refuse it from now on, and a payment that still gets through is a late payment).
     async with db.transaction() as s:
         payment = await lock_payment(s, (await get_payment(s, payment_id)).id)
         if payment.status in OPEN_STATUSES:

@@ -5,7 +5,8 @@ Confirmation (POST form, or GET query): fields ``x_ref_payco``, ``x_transaction_
 ``x_cod_response``), ``x_extra1`` (our payment id) ... The signature is the lowercase hex SHA-256
 of ``p_cust_id_cliente^p_key^x_ref_payco^x_transaction_id^x_amount^x_currency_code`` with the
 ``x_`` values exactly as received (``"62000.00"`` stays a string). ePayco sends no timestamp, so
-replays are stopped by the inbox (one event per reference, transaction and state).
+replays are stopped by the inbox (one event per reference, transaction and state). A test-mode
+transaction (``x_test_request`` true) is acknowledged but ignored unless ``PNPLIVE_EPAYCO_TEST``.
 
 Checkout: ``POST {api}/login`` (HTTP Basic public:private key) gives a bearer token, then
 ``POST {api}/payment/session/create`` gives a ``sessionId`` that the ePayco checkout script opens.
@@ -70,6 +71,10 @@ def signature(cust_id: str, p_key: str, fields: Mapping[str, str]) -> str:
         ]
     )
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def is_test(fields: Mapping[str, str]) -> bool:
+    return fields.get("x_test_request", "").strip().upper() in ("TRUE", "1", "YES")
 
 
 def session_body(req: CheckoutRequest, *, confirmation_url: str, test: bool) -> dict[str, Any]:
@@ -154,6 +159,9 @@ class EpaycoProvider:
         kind = STATES.get(state)
         if kind is None:
             raise MalformedWebhook(f"unknown transaction state {state!r}")
+        if is_test(fields) and not self._test:
+            # A genuine test-mode transaction moved no money: never let it pay a booking.
+            kind = EventKind.IGNORED
         currency = fields["x_currency_code"].upper()
         amount = to_minor(fields["x_amount"], currency)
         return [
