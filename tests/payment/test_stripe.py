@@ -383,3 +383,24 @@ async def test_expiring_a_session_that_already_completed_leaves_it_to_the_webhoo
     assert json.loads(done)["type"] == "checkout.session.completed"
     async with db.transaction() as s:
         assert len((await s.scalars(select(Refund))).all()) == 0
+
+
+async def test_refund_without_our_reference_waits_for_the_completion(
+    db: Database, clock: FrozenClock, fake_stripe: respx.Router
+) -> None:
+    from pnplive.payment.errors import EventNotReady
+
+    p, booking_id = await open_stripe(db, clock)
+    bare = json.loads(charge_refunded(p, p.amount))
+    bare["data"]["object"]["metadata"] = {}
+    body = json.dumps(bare).encode()
+    before = await support.snapshot(db)
+    with pytest.raises(EventNotReady) as caught:
+        await send(db, clock, body)
+    assert caught.value.status == 409
+    assert await support.snapshot(db) == before  # not even the inbox row: the retry will apply
+    assert await send(db, clock, stripe_event("checkout.session.completed", session_object(p))) == [
+        "confirmed"
+    ]
+    assert await send(db, clock, body) == ["refunded_at_provider"]
+    assert (await support.booking(db, booking_id)).status == Status.REFUNDED

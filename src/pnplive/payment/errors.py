@@ -32,6 +32,13 @@ class MalformedWebhook(WebhookRejected):
     status = 400
 
 
+class EventNotReady(Conflict):
+    """The event refers to something we do not know yet (it overtook the event that creates it):
+    nothing is stored, and the provider's retry applies it later."""
+
+    code = "event_not_ready"
+
+
 class UnknownProvider(NotFound):
     code = "unknown_provider"
 

@@ -27,7 +27,7 @@ from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.kit.locks import lock_performer
 from pnplive.payment import ledger
-from pnplive.payment.errors import NotPayable, PaymentNotFound, ProviderError
+from pnplive.payment.errors import EventNotReady, NotPayable, PaymentNotFound, ProviderError
 from pnplive.payment.models import (
     LIVE_REFUND_STATUSES,
     OPEN_STATUSES,
@@ -400,6 +400,13 @@ async def _apply(session: AsyncSession, event: ProviderEvent, now: datetime) -> 
     if event.kind is EventKind.REFUND_FAILED:
         return await _refund_failed(session, event, now)
     payment = await _find_payment(session, event)
+    if payment is None and event.kind is EventKind.REFUNDED and not event.payment_ref:
+        # Known only by the provider's transaction id, which the completion (not here yet)
+        # brings: refuse for now, so the provider retries once we can place it.
+        raise EventNotReady(
+            "this refund refers to a payment whose completion has not arrived yet; retry later",
+            transaction=event.transaction_id,
+        )
     if payment is None:
         if event.kind in (EventKind.PAID, EventKind.REFUNDED):
             await alert_admins(
