@@ -154,3 +154,48 @@ async def test_booking_writes_have_a_tighter_limit(db: Database, clock: FrozenCl
         browse = await client.get("/api/models", headers=world.headers("prime"))
     assert codes == [201, 201, 429]
     assert browse.status_code == 200
+
+
+async def test_text_no_database_can_store_is_422_and_changes_nothing(
+    world: World, client: httpx.AsyncClient
+) -> None:
+    h = world.headers("performer")
+    r = await client.get("/api/models?q=a%00b", headers=h)
+    assert_error_shape(r, 422, "invalid_input")
+    for raw in (b'{"bio": "a\\u0000b"}', b'{"bio": "\\ud80e lone"}', b'{"\\u0000": 1}'):
+        r = await client.put(
+            "/api/model/me", content=raw, headers=h | {"Content-Type": "application/json"}
+        )
+        assert_error_shape(r, 422, "invalid_input")
+    me = (await client.get("/api/model/me", headers=h)).json()
+    assert me["bio"] == ""
+    # A proper surrogate pair is just an emoji.
+    r = await client.put(
+        "/api/model/me",
+        content=b'{"bio": "hi \\ud83d\\ude00"}',
+        headers=h | {"Content-Type": "application/json"},
+    )
+    assert r.status_code == 200 and r.json()["bio"] == "hi 😀"
+
+
+async def test_photos_can_be_replaced_and_overlong_urls_are_refused(
+    world: World, client: httpx.AsyncClient
+) -> None:
+    h = world.headers("admin_token")
+    url = f"/api/admin/models/{world.p.id}"
+    first = [{"url": "https://img.example/1.jpg"}, {"url": "https://img.example/2.jpg"}]
+    second = [{"url": "https://img.example/3.jpg", "caption": "new"}]
+    assert (await client.put(url, json={"photos": first}, headers=h)).status_code == 200
+    r = await client.put(url, json={"photos": second}, headers=h)
+    assert r.status_code == 200
+    assert [p["url"] for p in r.json()["photos"]] == ["https://img.example/3.jpg"]
+    long = [{"url": "https://img.example/" + "a" * 600}]
+    r = await client.put(url, json={"photos": long}, headers=h)
+    assert_error_shape(r, 422, "validation_error")
+    r = await client.post(
+        "/api/bookings",
+        content=b"\xff\xfe",
+        headers=world.headers("prime")
+        | {"Idempotency-Key": "k", "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422

@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI
 from pnplive import __version__
 from pnplive.api import errors
 from pnplive.api.deps import KnownMembers, limit_by_ip
+from pnplive.api.guards import reject_unstorable_text
 from pnplive.api.ratelimit import RateLimiter
 from pnplive.api.routers import admin, bookings, model_me, models
 from pnplive.api.settings import ApiSettings
@@ -86,7 +87,7 @@ def create_app(
         enabled=api_settings.rate_limit_enabled,
     )
     errors.install(app)
-    limited = [Depends(limit_by_ip)]
+    limited = [Depends(limit_by_ip), Depends(reject_unstorable_text)]
     for module in (models, bookings, model_me, admin):
         app.include_router(module.router, dependencies=limited)
     if importlib.util.find_spec(PAYMENTS_ROUTER) is not None:

@@ -58,6 +58,8 @@ def request_id(request: Request) -> str:
     return rid or "-"
 
 
+BODY_NOT_PARSED = "There was an error parsing the body"
+
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthenticated",
@@ -106,6 +108,9 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:
+        # A body that is not even text is invalid input like any other: 422.
+        return error_response(422, "invalid_body", "the request body could not be read")
     code = HTTP_CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     return error_response(

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    UrlConstraints,
+    field_validator,
+    model_validator,
+)
 
 from pnplive.kit.money import CURRENCY_EXPONENT
 from pnplive.performer.models import CallType, Lifecycle, Visibility
@@ -16,7 +24,7 @@ Buffer = Annotated[int, Field(ge=0, le=60, multiple_of=5)]
 
 
 class PhotoIn(BaseModel):
-    url: HttpUrl
+    url: Annotated[HttpUrl, UrlConstraints(max_length=512)]  # the column holds 512
     caption: str = Field(default="", max_length=256)
 
 

@@ -99,6 +99,10 @@ async def update(
     session: AsyncSession, performer: Performer, data: PerformerFields, now: datetime
 ) -> Performer:
     """Edit fields; prices of existing bookings never change (they keep their snapshot)."""
+    if data.photos is not None and performer.photos:
+        # Old photos go first: new ones reuse their positions (UNIQUE(performer_id, position)).
+        performer.photos.clear()
+        await session.flush()
     _apply(performer, data)
     performer.updated_at = now
     await session.flush()
