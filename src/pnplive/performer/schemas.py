@@ -6,11 +6,11 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     HttpUrl,
-    UrlConstraints,
     field_validator,
     model_validator,
 )
@@ -23,8 +23,15 @@ Minutes = Annotated[int, Field(ge=15, le=120, multiple_of=15)]
 Buffer = Annotated[int, Field(ge=0, le=60, multiple_of=5)]
 
 
+def _fits_the_column(url: HttpUrl) -> HttpUrl:
+    # Checked on the normalised URL (a trailing slash or punycode can make it longer).
+    if len(str(url)) > 512:
+        raise ValueError("URL too long (at most 512 characters)")
+    return url
+
+
 class PhotoIn(BaseModel):
-    url: Annotated[HttpUrl, UrlConstraints(max_length=512)]  # the column holds 512
+    url: Annotated[HttpUrl, AfterValidator(_fits_the_column)]
     caption: str = Field(default="", max_length=256)
 
 
