@@ -175,6 +175,30 @@ class CancelResult:
     refund: Refund | None
 
 
+async def refund_cancellation(
+    session: AsyncSession,
+    cancellation: Cancellation,
+    *,
+    by: str,
+    actor_id: int | None,
+    now: datetime,
+) -> Refund | None:
+    """Owe what ``booking.service.cancel`` said the policy refunds (nothing if nothing paid).
+
+    For callers that cancel through the booking service themselves."""
+    if not cancellation.was_paid or cancellation.refund.amount <= 0:
+        return None
+    return await refund_booking(
+        session,
+        cancellation.booking,
+        amount=cancellation.refund.amount,
+        reason=f"cancelled by {by}: {cancellation.refund.reason}",
+        requested_by="system" if by == "user" else by,
+        actor_id=actor_id,
+        now=now,
+    )
+
+
 async def cancel_booking(
     session: AsyncSession,
     booking: Booking,
@@ -189,17 +213,7 @@ async def cancel_booking(
     cancellation = await bookings.cancel(
         session, booking, by=by, actor_id=actor_id, now=now, rules=rules, reason=reason
     )
-    refund = None
-    if cancellation.was_paid and cancellation.refund.amount > 0:
-        refund = await refund_booking(
-            session,
-            booking,
-            amount=cancellation.refund.amount,
-            reason=f"cancelled by {by}: {cancellation.refund.reason}",
-            requested_by="system" if by == "user" else by,
-            actor_id=actor_id,
-            now=now,
-        )
+    refund = await refund_cancellation(session, cancellation, by=by, actor_id=actor_id, now=now)
     return CancelResult(cancellation, refund)
 
 
