@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,6 +22,7 @@ from pnplive.worker.models import Job
 from tests.factories import make_performer, make_user
 
 RULES = BookingRules()
+NOW_START = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 
 STRIPE_API = "http://stripe.fake"
 EPAYCO_API = "http://epayco.fake"
