@@ -403,3 +403,16 @@ async def test_paid_stars_update_via_the_bot_path_is_the_same_event(
     assert [r.outcome for r in result.results] == ["duplicate"]
     async with db.transaction() as s:
         assert (await s.scalar(select(Booking.status))) == Status.CONFIRMED
+
+
+async def test_payment_jobs_run_by_kind(
+    db: Database, clock: FrozenClock, fake_apis: respx.Router
+) -> None:
+    from pnplive.payment import jobs
+
+    _p, booking_id = await paid_booking(db, clock, "sandbox")
+    await cancel(db, clock, booking_id, "admin")
+    (job,) = await support.jobs(db, jobs.REFUND)
+    run = await jobs.run(db, job.kind, job.payload, providers=PROVIDERS, clock=clock)
+    assert getattr(run, "status", None) == "succeeded"
+    assert (await support.booking(db, booking_id)).status == Status.REFUNDED

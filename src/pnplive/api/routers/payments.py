@@ -16,6 +16,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.api.deps import (
     AdminDep,
@@ -470,9 +471,10 @@ async def list_payouts(
     return [payout_out(p) for p in await earning.payouts(session, performer_id)]
 
 
-async def refund_out(session: Any, r: Refund) -> ps.RefundOut:
+async def refund_out(session: AsyncSession, r: Refund) -> ps.RefundOut:
     b = await session.get(Booking, r.booking_id)
     p = await session.get(Payment, r.payment_id)
+    assert b is not None and p is not None
     return ps.RefundOut(
         id=r.public_id,
         booking_id=b.public_id,
