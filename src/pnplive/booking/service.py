@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -104,15 +106,24 @@ async def release_cells(session: AsyncSession, booking_id: int) -> None:
 
 
 async def occupy_cells(session: AsyncSession, booking: Booking) -> None:
-    """Insert the booking's cells; the unique key refuses any overlap (``SlotTaken``)."""
+    """Insert the booking's cells; the unique key refuses any overlap (``SlotTaken``).
+
+    Conflicting cells are skipped by the database (ON CONFLICT DO NOTHING on the primary key)
+    and counted: fewer rows than cells means the time is taken. No error is raised inside the
+    database, so the connection stays clean; the caller's transaction then rolls back.
+    """
     rows = [
         {"performer_id": booking.performer_id, "cell_start": c, "booking_id": booking.id}
         for c in cells(booking.occupied_start, booking.occupied_end)
     ]
+    insert_fn = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert_fn(SlotCell).values(rows).on_conflict_do_nothing()
     try:
-        await session.execute(insert(SlotCell), rows)
+        result = await session.execute(stmt)
     except IntegrityError as exc:
         raise SlotTaken("this time has just been taken", booking=booking.public_id) from exc
+    if result.rowcount != len(rows):  # type: ignore[attr-defined]
+        raise SlotTaken("this time has just been taken", booking=booking.public_id)
 
 
 async def transition(

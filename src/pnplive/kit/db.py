@@ -7,11 +7,13 @@ unique index on slot cells decides conflicts.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -20,11 +22,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_only
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def _prepare_sqlite(engine: AsyncEngine) -> None:
+def _prepare_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Leave transaction control to the "begin" hook below instead of the driver.
@@ -32,7 +35,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
@@ -40,8 +43,26 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        # The aiosqlite adapter never closes the cursor of a failed statement; the exception's
+        # traceback keeps it alive until the garbage collector runs, and until then the
+        # statement holds SQLite's write lock, so every other writer waits out its busy
+        # timeout. Close that cursor now: it is a local of the adapter's frame.
+        exc = context.original_exception
+        if not isinstance(exc, sqlite3.Error):
+            return
+        tb = exc.__traceback__
+        while tb is not None:
+            cursor = tb.tb_frame.f_locals.get("_cursor")
+            if isinstance(cursor, aiosqlite.Cursor):
+                await_only(cursor.close())
+            tb = tb.tb_next
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+
+def create_engine(
+    url: str, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kwargs: Any
+) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -51,7 +72,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("max_overflow", 24)
         kwargs.setdefault("pool_timeout", 60)
         engine = create_async_engine(url, **kwargs)
-        _prepare_sqlite(engine)
+        _prepare_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 40)

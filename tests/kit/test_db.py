@@ -1,0 +1,53 @@
+"""The unit of work on SQLite: a failed statement must not keep the write lock."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from pnplive.kit.db import Database
+
+
+@pytest.mark.asyncio
+async def test_unique_violations_under_concurrency_never_leave_the_database_locked(
+    tmp_path: Path,
+) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'lock.sqlite3'}", sqlite_busy_timeout_ms=3000)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE lock_probe (k INTEGER PRIMARY KEY)"))
+        outcomes: list[str] = []
+        kept: list[BaseException] = []
+
+        async def writer(k: int) -> None:
+            for i in range(30):
+                try:
+                    async with db.engine.begin() as conn:
+                        await conn.execute(
+                            text("INSERT INTO lock_probe VALUES (:k)"), {"k": (i * 7 + k) % 50}
+                        )
+                    outcomes.append("ok")
+                except IntegrityError as exc:
+                    kept.append(exc)  # callers may hold on to errors; the database must not
+                    outcomes.append("duplicate")
+                except OperationalError as exc:
+                    outcomes.append(f"locked: {exc.orig}")
+
+        # With the collector off, nothing but our own handling can free a failed statement.
+        gc.disable()
+        try:
+            await asyncio.gather(*(writer(k) for k in range(4)))
+        finally:
+            gc.enable()
+        assert [o for o in outcomes if o.startswith("locked")] == []
+        assert outcomes.count("ok") == 50
+        assert outcomes.count("duplicate") == 70
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.execute(text("DROP TABLE IF EXISTS lock_probe"))
+        await db.dispose()
