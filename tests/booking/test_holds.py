@@ -243,3 +243,16 @@ async def test_access_rules_refuse_with_their_own_code(
     with pytest.raises(AccessDenied) as info:
         await hold(db, clock, user, performer, at(clock), 30)
     assert info.value.code == code
+
+
+async def test_choosing_the_same_time_again_replaces_ones_own_hold(
+    db: Database, clock: FrozenClock
+) -> None:
+    performer, (user, other) = await setup(db, clock, users=2)
+    first = await hold(db, clock, user, performer, at(clock), 30)
+    again = await hold(db, clock, user, performer, at(clock), 60)
+    live = await live_bookings(db)
+    assert [b.id for b in live] == [again.id] and again.id != first.id
+    # Someone else's hold still counts as busy.
+    with pytest.raises(SlotTaken):
+        await hold(db, clock, other, performer, at(clock, minute=15), 30)

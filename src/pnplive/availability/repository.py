@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
@@ -19,31 +19,36 @@ async def load_schedule(
 ) -> Schedule:
     """The performer's weekly rules, and blocked/extra intervals touching [start, end)."""
     weekly = (
-        await session.scalars(select(WeeklyRule).where(WeeklyRule.performer_id == performer_id))
-    ).all()
-    blocked = (
-        await session.scalars(
-            select(BlockedInterval).where(
-                BlockedInterval.performer_id == performer_id,
-                BlockedInterval.start_at < end,
-                BlockedInterval.end_at > start,
+        await session.execute(
+            select(WeeklyRule.weekday, WeeklyRule.start_minute, WeeklyRule.end_minute).where(
+                WeeklyRule.performer_id == performer_id
             )
         )
     ).all()
-    extra = (
-        await session.scalars(
-            select(ExtraAvailability).where(
-                ExtraAvailability.performer_id == performer_id,
-                ExtraAvailability.start_at < end,
-                ExtraAvailability.end_at > start,
-            )
-        )
-    ).all()
+    # Blocked and extra time in one round trip: (is_blocked, start, end).
+    blocked_q = select(literal(True), BlockedInterval.start_at, BlockedInterval.end_at).where(
+        BlockedInterval.performer_id == performer_id,
+        BlockedInterval.start_at < end,
+        BlockedInterval.end_at > start,
+    )
+    extra_q = select(literal(False), ExtraAvailability.start_at, ExtraAvailability.end_at).where(
+        ExtraAvailability.performer_id == performer_id,
+        ExtraAvailability.start_at < end,
+        ExtraAvailability.end_at > start,
+    )
+    one_offs = (await session.execute(union_all(blocked_q, extra_q))).all()
+    utc_type = BlockedInterval.__table__.c.start_at.type
+    dialect = session.get_bind().dialect
+    convert = utc_type.result_processor(dialect, None)  # raw union rows skip the column type
+
+    def as_utc(value: object) -> datetime:
+        return convert(value) if convert else value  # type: ignore[return-value]
+
     return Schedule(
         zone=ZoneInfo(zone),
-        weekly=[WeeklyInterval(w.weekday, w.start_minute, w.end_minute) for w in weekly],
-        blocked=[Interval(b.start_at, b.end_at) for b in blocked],
-        extra=[Interval(x.start_at, x.end_at) for x in extra],
+        weekly=[WeeklyInterval(d, a, b) for d, a, b in weekly],
+        blocked=[Interval(as_utc(a), as_utc(b)) for is_b, a, b in one_offs if is_b],
+        extra=[Interval(as_utc(a), as_utc(b)) for is_b, a, b in one_offs if not is_b],
     )
 
 
@@ -76,6 +81,28 @@ async def busy_intervals(
     if exclude_booking_id is not None:
         q = q.where(Booking.id != exclude_booking_id)
     return [Interval(s, e) for s, e in (await session.execute(q)).all()]
+
+
+async def occupancy(
+    session: AsyncSession, performer_id: int, start: datetime, end: datetime
+) -> list[tuple[int, int, str, datetime | None, datetime, datetime]]:
+    """(id, user_id, status, expires_at, occupied_start, occupied_end) of every booking holding
+    time in [start, end), lapsed unpaid ones included (their time is free; they still need
+    expiring)."""
+    q = select(
+        Booking.id,
+        Booking.user_id,
+        Booking.status,
+        Booking.expires_at,
+        Booking.occupied_start,
+        Booking.occupied_end,
+    ).where(
+        Booking.performer_id == performer_id,
+        Booking.occupied_start < end,
+        Booking.occupied_end > start,
+        Booking.status.in_([s.value for s in OCCUPYING]),
+    )
+    return [tuple(r) for r in (await session.execute(q)).all()]
 
 
 async def has_availability(session: AsyncSession, performer_id: int, now: datetime) -> bool:

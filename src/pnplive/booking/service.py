@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pnplive.availability import repository as avail_repo
 from pnplive.availability.slots import (
     Busy,
+    Interval,
+    Schedule,
     SlotProblem,
     SlotRules,
     check_duration,
@@ -172,9 +174,18 @@ async def transition(
 
 
 async def _check_access(
-    session: AsyncSession, user: User, performer: Performer, rules: BookingRules, now: datetime
+    session: AsyncSession,
+    user: User,
+    performer: Performer,
+    rules: BookingRules,
+    now: datetime,
+    schedule: Schedule,
 ) -> None:
     is_performer = bool(await session.scalar(select(exists().where(Performer.user_id == user.id))))
+    # The schedule loaded for the slot usually answers "has availability" already.
+    has_availability = bool(schedule.weekly) or bool(schedule.extra)
+    if not has_availability:
+        has_availability = await avail_repo.has_availability(session, performer.id, now)
     denial = booking_denial(
         UserFacts(
             age_verified=user.age_verified_at is not None,
@@ -183,14 +194,43 @@ async def _check_access(
             restricted=user.restricted_at is not None,
             is_performer=is_performer,
         ),
-        PerformerFacts(
-            bookable=performer.is_bookable,
-            has_availability=await avail_repo.has_availability(session, performer.id, now),
-        ),
+        PerformerFacts(bookable=performer.is_bookable, has_availability=has_availability),
         rules.pay_per_call_enabled,
     )
     if denial is not None:
         raise AccessDenied(denial.value, MESSAGES[denial])
+
+
+async def _occupancy(
+    session: AsyncSession,
+    performer_id: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    replacing_for: int | None = None,
+) -> Busy:
+    """Busy time over [start, end); lapsed unpaid bookings there are expired on the way.
+
+    ``replacing_for``: a user whose unpaid bookings are about to be replaced; they are not busy.
+    """
+    live, stale = [], []
+    rows = await avail_repo.occupancy(session, performer_id, start, end)
+    for booking_id, user_id, status, expires_at, occ_start, occ_end in rows:
+        if status in UNPAID and expires_at is not None and expires_at <= now:
+            stale.append(booking_id)
+        elif status in UNPAID and user_id == replacing_for:
+            continue
+        else:
+            live.append(Interval(occ_start, occ_end))
+    if stale:
+        for b in (await session.scalars(select(Booking).where(Booking.id.in_(stale)))).all():
+            try:
+                await transition(
+                    session, b, Status.EXPIRED, actor="system", now=now, reason="lapsed"
+                )
+            except BookingChanged:
+                continue  # another transaction expired or paid it first
+    return Busy.of(live)
 
 
 async def _expire_stale_overlapping(
@@ -242,7 +282,13 @@ async def place_hold(
     call_type: str = "video",
 ) -> Booking:
     """Hold a slot for ``user`` (F-AV-5): replaces the user's previous hold; DB-guarded."""
-    await _check_access(session, user, performer, rules, now)
+    srules = slot_rules(performer, duration, rules)
+    occ = occupied(start_at, srules)
+    await lock_performer(session, performer.id)
+    schedule = await avail_repo.load_schedule(
+        session, performer.id, performer.timezone, occ.start, occ.end
+    )
+    await _check_access(session, user, performer, rules, now, schedule)
     if not check_duration(duration, performer.min_duration, performer.max_duration):
         raise SlotUnavailable(
             f"duration must be {performer.min_duration}-{performer.max_duration} minutes "
@@ -251,13 +297,7 @@ async def place_hold(
         )
     if call_type not in performer.call_types:
         raise SlotUnavailable("this performer does not take that call type", problem="call_type")
-    srules = slot_rules(performer, duration, rules)
-    occ = occupied(start_at, srules)
-    await lock_performer(session, performer.id)
-    schedule = await avail_repo.load_schedule(
-        session, performer.id, performer.timezone, occ.start, occ.end
-    )
-    busy = Busy.of(await avail_repo.busy_intervals(session, performer.id, occ.start, occ.end, now))
+    busy = await _occupancy(session, performer.id, occ.start, occ.end, now, user.id)
     problem = slot_problem(schedule, srules, busy, now, start_at)
     if problem is SlotProblem.BUSY:
         raise SlotTaken("this time is already taken")
@@ -265,7 +305,6 @@ async def place_hold(
         raise SlotUnavailable("this time is not offered", problem=problem.value)
 
     await _release_previous_holds(session, user.id, now)
-    await _expire_stale_overlapping(session, performer.id, occ.start, occ.end, now)
 
     amount = call_price(performer.price_per_minute, duration)
     parts = split(amount, rules.commission_bps)
