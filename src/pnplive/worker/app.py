@@ -1,0 +1,36 @@
+"""The product's worker: which jobs it runs and which periodic tasks it keeps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pnplive.kit.clock import Clock
+from pnplive.kit.db import Database
+from pnplive.payment import jobs as payment_jobs
+from pnplive.payment import service as payments
+from pnplive.payment.providers.registry import Providers, build
+from pnplive.payment.settings import PaymentSettings
+from pnplive.worker.runner import JobHandler, Runner, RunnerConfig
+
+
+def build_runner(
+    db: Database,
+    clock: Clock,
+    providers: Providers | None = None,
+    cfg: RunnerConfig | None = None,
+) -> Runner:
+    """Refunds and checkout expiry (payments), and the lapse of unpaid bookings (F-BK-3).
+
+    Jobs of kinds without a handler here (notices, alerts) stay queued for the runner that
+    gains their handlers.
+    """
+    providers = providers or build(PaymentSettings())
+
+    def payment_handler(kind: str) -> JobHandler:
+        async def handle(payload: dict[str, Any]) -> object:
+            return await payment_jobs.run(db, kind, payload, providers=providers, clock=clock)
+
+        return handle
+
+    handlers = {kind: payment_handler(kind) for kind in payment_jobs.HANDLERS}
+    return Runner(db, clock, handlers, periodic=[payments.expire_unpaid], cfg=cfg)

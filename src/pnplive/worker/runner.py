@@ -1,0 +1,154 @@
+"""The job runner: claims due jobs with a lease, runs their handlers, retries with backoff.
+
+Claiming takes ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers never take the same
+job; a worker that dies leaves its lease to run out and the job is taken again (at least once;
+handlers are idempotent). On SQLite one worker runs, and its IMMEDIATE transactions serialise.
+Each tick also lapses unpaid bookings whose time is up (F-BK-3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pnplive.kit.clock import Clock
+from pnplive.kit.db import Database
+from pnplive.worker.models import Job
+
+log = logging.getLogger(__name__)
+
+JobHandler = Callable[[dict[str, Any]], Awaitable[object]]
+PeriodicTask = Callable[[AsyncSession, datetime], Awaitable[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerConfig:
+    lease: timedelta = timedelta(minutes=5)
+    batch: int = 20
+    max_attempts: int = 8
+    base_backoff: timedelta = timedelta(seconds=30)
+    max_backoff: timedelta = timedelta(hours=1)
+
+
+def backoff(attempts: int, cfg: RunnerConfig) -> timedelta:
+    """Exponential: base, 2·base, 4·base ... capped."""
+    return min(cfg.base_backoff * (2 ** max(0, attempts - 1)), cfg.max_backoff)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def claim(
+    session: AsyncSession, kinds: list[str], now: datetime, cfg: RunnerConfig
+) -> list[Claimed]:
+    """Take up to ``cfg.batch`` due jobs of ``kinds`` under a lease."""
+    q = (
+        select(Job)
+        .where(
+            Job.kind.in_(kinds),
+            Job.done_at.is_(None),
+            Job.due_at <= now,
+            or_(Job.locked_until.is_(None), Job.locked_until <= now),
+        )
+        .order_by(Job.due_at, Job.id)
+        .limit(cfg.batch)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)
+    jobs = (await session.scalars(q)).all()
+    out = []
+    for job in jobs:
+        job.locked_until = now + cfg.lease
+        job.attempts += 1
+        out.append(Claimed(job.id, job.kind, dict(job.payload), job.attempts))
+    await session.flush()
+    return out
+
+
+async def finish(session: AsyncSession, job_id: int, now: datetime) -> None:
+    await session.execute(
+        update(Job).where(Job.id == job_id).values(done_at=now, locked_until=None, last_error=None)
+    )
+
+
+async def fail(
+    session: AsyncSession, job: Claimed, error: str, now: datetime, cfg: RunnerConfig
+) -> None:
+    """Schedule a retry, or stop retrying after ``max_attempts`` (kept, with the error)."""
+    values: dict[str, Any] = {"locked_until": None, "last_error": error[:2000]}
+    if job.attempts >= cfg.max_attempts:
+        values["done_at"] = now
+        log.error(
+            "job %s (%s) gave up after %s attempts: %s", job.id, job.kind, job.attempts, error
+        )
+    else:
+        values["due_at"] = now + backoff(job.attempts, cfg)
+    await session.execute(update(Job).where(Job.id == job.id).values(**values))
+
+
+class Runner:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        handlers: Mapping[str, JobHandler],
+        periodic: list[PeriodicTask] | None = None,
+        cfg: RunnerConfig | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.handlers = dict(handlers)
+        self.periodic = periodic or []
+        self.cfg = cfg or RunnerConfig()
+
+    async def tick(self) -> int:
+        """One pass: periodic tasks, then every due job once. Returns how many jobs ran."""
+        for task in self.periodic:
+            try:
+                async with self.db.transaction() as session:
+                    await task(session, self.clock.now())
+            except Exception:
+                log.exception("periodic task %s failed", getattr(task, "__name__", task))
+        ran = 0
+        while True:
+            async with self.db.transaction() as session:
+                jobs = await claim(session, list(self.handlers), self.clock.now(), self.cfg)
+            if not jobs:
+                return ran
+            for job in jobs:
+                await self._run(job)
+                ran += 1
+
+    async def _run(self, job: Claimed) -> None:
+        try:
+            await self.handlers[job.kind](job.payload)
+        except Exception as exc:  # a failed job is retried; the error is kept on the row
+            log.warning("job %s (%s) failed: %s", job.id, job.kind, exc)
+            async with self.db.transaction() as session:
+                await fail(session, job, f"{type(exc).__name__}: {exc}", self.clock.now(), self.cfg)
+            return
+        async with self.db.transaction() as session:
+            await finish(session, job.id, self.clock.now())
+
+    async def run_forever(self, interval: float = 2.0, stop: asyncio.Event | None = None) -> None:
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("worker tick failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
