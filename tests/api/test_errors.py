@@ -199,3 +199,38 @@ async def test_photos_can_be_replaced_and_overlong_urls_are_refused(
         | {"Idempotency-Key": "k", "Content-Type": "application/json"},
     )
     assert r.status_code == 422
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def redis_reachable() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+async def test_replicas_share_rate_limits_through_redis(db: Database, clock: FrozenClock) -> None:
+    import uuid
+
+    from tests.api.support import make_settings
+
+    world = await build_world(db, clock, with_booking=False)
+    api_settings = ApiSettings(
+        rate_limit_per_user="4/minute",
+        rate_limit_per_ip="100/minute",
+        rate_limit_prefix=f"test-{uuid.uuid4().hex}",
+    )
+    settings = make_settings(db.url, redis_url=REDIS_URL)
+    one = make_app(db, clock, settings=settings, api_settings=api_settings)
+    two = make_app(db, clock, settings=settings, api_settings=api_settings)
+    codes = []
+    async with client_for(one) as a, client_for(two) as b:
+        for c in (a, b, a, b, a):
+            codes.append((await c.get("/api/models", headers=world.headers("prime"))).status_code)
+    assert codes == [200, 200, 200, 200, 429]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
 from collections.abc import AsyncIterator
@@ -79,12 +80,15 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.booking_rules = BookingRules.from_settings(settings)
     app.state.known_members = KnownMembers()
+    # SQLite runs one write transaction at a time: requests queue for it in this process.
+    app.state.write_lock = asyncio.Lock() if database.dialect == "sqlite" else None
     app.state.rate_limiter = RateLimiter(
         per_ip=api_settings.rate_limit_per_ip,
         per_user=api_settings.rate_limit_per_user,
         bookings=api_settings.rate_limit_bookings,
         redis_url=settings.redis_url,
         enabled=api_settings.rate_limit_enabled,
+        prefix=api_settings.rate_limit_prefix,
     )
     errors.install(app)
     limited = [Depends(limit_by_ip), Depends(reject_unstorable_text)]

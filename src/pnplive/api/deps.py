@@ -11,8 +11,10 @@ Authentication: ``Authorization: tma <initData>`` (Telegram Mini App, members an
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -105,7 +107,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield existing
         return
     db = get_db(request)
-    async with db.transaction() as session:
+    lock: asyncio.Lock | None = getattr(request.app.state, "write_lock", None)
+    async with AsyncExitStack() as stack:
+        if lock is not None:
+            # SQLite runs one write transaction at a time anyway; queueing here in order is much
+            # faster than every connection polling the database lock with growing sleeps.
+            await stack.enter_async_context(lock)
+        session = await stack.enter_async_context(db.transaction())
         request.state.db_session = session
         try:
             yield session

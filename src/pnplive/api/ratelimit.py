@@ -31,8 +31,10 @@ class RateLimiter:
         bookings: str,
         redis_url: str | None = None,
         enabled: bool = True,
+        prefix: str = "pnplive",
     ) -> None:
         self.enabled = enabled
+        self.prefix = prefix
         self.storage: Storage
         if redis_url:
             uri = redis_url.replace("redis://", "async+redis://", 1).replace(
@@ -53,9 +55,9 @@ class RateLimiter:
         if not self.enabled:
             return
         item = self.items[kind]
-        if await self.limiter.hit(item, kind, key):
+        if await self.limiter.hit(item, self.prefix, kind, key):
             return
-        stats = await self.limiter.get_window_stats(item, kind, key)
+        stats = await self.limiter.get_window_stats(item, self.prefix, kind, key)
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise RateLimited(
             "too many requests; please slow down", retry_after=retry_after, limit=str(item)

@@ -21,7 +21,8 @@ def money(amount: int, currency: str) -> s.MoneyOut:
 
 def slot(start: datetime, duration: int, zone: ZoneInfo) -> s.SlotOut:
     end = start + timedelta(minutes=duration)
-    return s.SlotOut(
+    # Built from trusted values, often by the thousand: skip re-validation.
+    return s.SlotOut.model_construct(
         start=start, end=end, local_start=start.astimezone(zone), local_end=end.astimezone(zone)
     )
 

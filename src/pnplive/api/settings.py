@@ -21,4 +21,7 @@ class ApiSettings(BaseSettings):
         default="30/minute", description="Booking writes (hold, cancel, reschedule) per member."
     )
     rate_limit_enabled: bool = True
+    rate_limit_prefix: str = Field(
+        default="pnplive", description="Namespace of the counters (several apps on one Redis)."
+    )
     max_page_size: int = Field(default=100, ge=1, le=1000)

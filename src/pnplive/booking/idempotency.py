@@ -90,6 +90,12 @@ async def claim(
         created_at=now,
         expires_at=now + KEY_TTL,
     )
+    if session.get_bind().dialect.name == "sqlite":
+        # Write transactions run one at a time (BEGIN IMMEDIATE): nobody can claim the key
+        # between the look-up above and this insert.
+        session.add(fresh)
+        await session.flush()
+        return fresh
     try:
         async with session.begin_nested():
             session.add(fresh)

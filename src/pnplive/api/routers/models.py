@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from pnplive.api import render
 from pnplive.api import schemas as s
@@ -143,7 +143,7 @@ async def availability(
     from_: Annotated[date | None, Query(alias="from", description="First day.")] = None,
     to: Annotated[date | None, Query(description="Last day (inclusive).")] = None,
     tz: Tz = None,
-) -> s.AvailabilityOut:
+) -> Response:
     zone = zone_of(tz, viewer.timezone)
     p = await visible_performer(session, performer_id, viewer)
     minutes = duration if duration is not None else shortest_duration(p)
@@ -166,13 +166,15 @@ async def availability(
         while day <= last:
             days.append(s.DaySlots(day=day, slots=by_day.get(day, [])))
             day += timedelta(days=1)
-    return s.AvailabilityOut(
+    out = s.AvailabilityOut(
         performer_id=p.id,
         duration=minutes,
         timezone=zone.key,
         price=render.money(p.price_per_minute * minutes, p.currency),
         days=days,
     )
+    # Up to ~1,400 slots: serialised once here rather than validated again on the way out.
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 @router.get(
