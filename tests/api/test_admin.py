@@ -82,6 +82,7 @@ async def test_admin_cancel_refunds_in_full_and_reschedule(
     )
     assert moved.status_code == 200
     assert moved.json()["history"][-1]["actor"] == "admin"
+    assert moved.json()["history"][-1]["actor_id"] is None  # an API token, not a member
     clock.advance(days=2, hours=8)  # one hour before the call: a member could not cancel now
     r = await client.post(
         f"/api/admin/bookings/{world.b.public_id}/cancel", json={"reason": "ill"}, headers=h

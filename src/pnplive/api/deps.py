@@ -187,9 +187,9 @@ class Principal:
 
     @property
     def actor_id(self) -> int | None:
-        if self.user is not None:
-            return self.user.id
-        return self.token.id if self.token is not None else None
+        """The member's id for booking history; None for API tokens (their ids are another
+        numbering, and history records them as actor "admin")."""
+        return self.user.id if self.user is not None else None
 
     @property
     def rate_key(self) -> str:
