@@ -421,3 +421,13 @@ async def test_my_bookings_lists_upcoming_and_past_with_paging(
         "/api/bookings/my?when=all&status=cancelled", headers=tma(u.telegram_id, clock.now())
     )
     assert r.json()["total"] == 0
+
+
+async def test_a_start_without_an_offset_is_refused_as_ambiguous(
+    db: Database, clock: FrozenClock, client: httpx.AsyncClient
+) -> None:
+    p, u = await setup(db, clock)
+    r = await post(client, clock, u, body(p, clock, start="2027-03-02T10:00:00"))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+    assert r.json()["error"]["details"]["errors"][0]["loc"] == ["body", "start"]
+    assert await count(db, Booking) == 0

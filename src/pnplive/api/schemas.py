@@ -288,7 +288,10 @@ class BookingIn(Strict):
     )
 
     performer_id: int = Field(ge=1, le=2**31 - 1)
-    start: Instant = Field(description="ISO 8601 with an offset; kept in UTC.")
+    start: Instant = Field(
+        description="ISO 8601 with an offset (Z for UTC, or e.g. +01:00); a time without one "
+        "is refused as ambiguous. Stored in UTC."
+    )
     duration: Duration
     call_type: CallType = CallType.VIDEO
     accept_rules: bool = Field(
