@@ -24,6 +24,7 @@ from pnplive.models import metadata
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
 from tests.api.support import ROLES, World, build_world, iso, tomorrow_at
+from tests.conftest import NOW
 
 pytestmark = pytest.mark.asyncio
 
@@ -405,7 +406,7 @@ class _Obj:
 
 
 class _FakeWorld:
-    clock = FrozenClock(__import__("tests.conftest", fromlist=["NOW"]).NOW)
+    clock = FrozenClock(NOW)
     p = _Obj()
     b = _Obj()
     held = _Obj()
