@@ -317,3 +317,47 @@ async def test_telegram_pre_checkout_is_answered_in_the_webhook_reply(
     assert r.json()["ok"] is False and r.json()["error_message"]
     r = await client.post("/webhooks/telegram_stars", content=query(300), headers={})
     assert r.status_code == 401
+
+
+async def _paid_through_the_sandbox(
+    client: httpx.AsyncClient, world: World, clock: FrozenClock, key: str
+) -> str:
+    booking_id = await book(client, world, clock, key)
+    member = world.headers("other_prime")
+    checkout = (
+        await client.post(
+            f"/api/bookings/{booking_id}/pay", json={"provider": "sandbox"}, headers=member
+        )
+    ).json()
+    page = await client.get(checkout["checkout_url"])
+    action = re.search(r'action="([^"]+/pay)"', page.text)
+    assert action is not None
+    assert (await client.post(action.group(1))).status_code == 303
+    return booking_id
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "expected_amount"),
+    [
+        ("other_prime", "/api/bookings/{id}/cancel", 9000),  # > 24 h before: full refund
+        ("admin", "/api/admin/bookings/{id}/cancel", 9000),
+    ],
+)
+async def test_cancelling_a_paid_booking_over_http_owes_its_refund(
+    client: httpx.AsyncClient,
+    world: World,
+    clock: FrozenClock,
+    db: Database,
+    who: str,
+    path: str,
+    expected_amount: int,
+) -> None:
+    booking_id = await _paid_through_the_sandbox(client, world, clock, f"cancel-{who}")
+    r = await client.post(
+        path.format(id=booking_id), json={"reason": "plans changed"}, headers=world.headers(who)
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["refund"]["amount"]["amount"] == expected_amount
+    (refund,) = await support.refunds_of(db, booking_id)
+    assert refund.amount == expected_amount
+    assert [j.key for j in await support.jobs(db, "refund")] == [refund.public_id]

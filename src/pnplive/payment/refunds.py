@@ -188,6 +188,8 @@ async def refund_cancellation(
     For callers that cancel through the booking service themselves."""
     if not cancellation.was_paid or cancellation.refund.amount <= 0:
         return None
+    if await refundable_payment(session, cancellation.booking) is None:
+        return None  # confirmed without money through us (or already refunded): nothing owed
     return await refund_booking(
         session,
         cancellation.booking,

@@ -24,6 +24,7 @@ from pnplive.booking.queries import (
 )
 from pnplive.booking.states import Status
 from pnplive.errors import Conflict, InvalidInput, NotFound
+from pnplive.payment import refunds
 from pnplive.performer import service as performers
 from pnplive.performer.models import Lifecycle, Performer, Visibility
 from pnplive.performer.queries import admin_list
@@ -327,15 +328,18 @@ async def cancel_admin_booking(
     rules: RulesDep,
 ) -> s.CancellationOut:
     b = await bookings.get_booking(session, booking_id, lock=True)
-    done = await bookings.cancel(
-        session,
-        b,
-        by="admin",
-        actor_id=admin.actor_id,
-        now=clock.now(),
-        rules=rules,
-        reason=body.reason,
-    )
+    # Cancel and owe the refund the policy gives, in one transaction (F-BK-5, F-PAY-5).
+    done = (
+        await refunds.cancel_booking(
+            session,
+            b,
+            by="admin",
+            actor_id=admin.actor_id,
+            now=clock.now(),
+            rules=rules,
+            reason=body.reason,
+        )
+    ).cancellation
     p = await performers.get(session, b.performer_id)
     return s.CancellationOut(
         booking=render.booking(b, p, b.user_timezone),

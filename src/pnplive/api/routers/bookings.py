@@ -25,6 +25,7 @@ from pnplive.booking.models import Booking
 from pnplive.booking.queries import BookingFilters, When, list_bookings, performers_by_id
 from pnplive.booking.states import Status
 from pnplive.errors import Forbidden, NotFound
+from pnplive.payment import refunds
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
 
@@ -208,15 +209,18 @@ async def cancel_booking(
     rules: RulesDep,
 ) -> s.CancellationOut:
     b, rel = await accessible(session, principal, booking_id, lock=True)
-    done = await bookings.cancel(
-        session,
-        b,
-        by=rel,
-        actor_id=principal.actor_id,
-        now=clock.now(),
-        rules=rules,
-        reason=body.reason,
-    )
+    # Cancel and owe the refund the policy gives, in one transaction (F-BK-5, F-PAY-5).
+    done = (
+        await refunds.cancel_booking(
+            session,
+            b,
+            by=rel,
+            actor_id=principal.actor_id,
+            now=clock.now(),
+            rules=rules,
+            reason=body.reason,
+        )
+    ).cancellation
     return s.CancellationOut(
         booking=render.booking(b, await _performer_of(session, b), viewer_zone(principal, b)),
         was_paid=done.was_paid,
