@@ -178,7 +178,7 @@ async def overlaps(url: str) -> tuple[int, int]:
     return len(rows), bad
 
 
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         {
@@ -190,7 +190,18 @@ def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     )
     env.pop("PNPLIVE_REDIS_URL")
     return subprocess.Popen(
-        [sys.executable, "-m", "pnplive.cli", "api", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "pnplive.cli",
+            "api",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -247,7 +258,7 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> list[Re
     auth = {tg: init_data(tg) for tg in tg_ids}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(url, port)
+    proc = start_server(url, port, args.workers)
     results: list[Result] = []
     try:
         await wait_ready(base, proc)
@@ -363,6 +374,7 @@ async def main() -> None:
         help="concurrent clients per run, comma-separated (default 8,50)",
     )
     ap.add_argument("--performers", type=int, default=100)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     ap.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
     args = ap.parse_args()
     all_results: list[Result] = []

@@ -159,18 +159,35 @@ HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")
 PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
 
 
-def _run_api(host: str, port: int) -> None:
+def _run_api(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
+    if workers > 1:
+        # Several processes need the app by import path (each builds its own).
+        uvicorn.run(
+            "pnplive.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=True,
+        )
+        return
     from pnplive.api.app import create_app
 
     uvicorn.run(create_app(), host=host, port=port, proxy_headers=True)
 
 
 @app.command("api")
-def api(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+def api(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Server processes (PostgreSQL).")
+    ] = 1,
+) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) with uvicorn."""
-    _run_api(host, port)
+    _run_api(host, port, workers)
 
 
 @app.command("serve")

@@ -91,3 +91,20 @@ def test_api_and_serve_start_uvicorn_with_the_app(monkeypatch: pytest.MonkeyPatc
         (FastAPI, "0.0.0.0", 9001),
         (FastAPI, "127.0.0.1", 9002),
     ]
+    # Several workers: each process builds the app from its import path.
+    calls: list[tuple[object, dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: calls.append((target, kw)))
+    assert runner.invoke(app, ["api", "--workers", "3"]).exit_code == 0
+    assert calls == [
+        (
+            "pnplive.api.app:create_app",
+            {
+                "factory": True,
+                "host": "127.0.0.1",
+                "port": 8000,
+                "workers": 3,
+                "proxy_headers": True,
+            },
+        )
+    ]
+    assert runner.invoke(app, ["api", "--workers", "0"]).exit_code == 2
