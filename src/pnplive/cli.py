@@ -159,7 +159,7 @@ HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")
 PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
 
 
-def _run_api(host: str, port: int, workers: int = 1) -> None:
+def _run_api(host: str, port: int, workers: int = 1, run_worker: bool = False) -> None:
     import uvicorn
 
     if workers > 1:
@@ -175,7 +175,7 @@ def _run_api(host: str, port: int, workers: int = 1) -> None:
         return
     from pnplive.api.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, proxy_headers=True)
+    uvicorn.run(create_app(run_worker=run_worker), host=host, port=port, proxy_headers=True)
 
 
 @app.command("api")
@@ -192,9 +192,32 @@ def api(
 
 @app.command("serve")
 def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    """Run the all-in-one service. For now this is the REST API only; the bot and the worker
-    join this process when their issues land."""
-    _run_api(host, port)
+    """Run the all-in-one service: the REST API and web pages, with the background worker
+    (refunds, checkout expiry, lapsing unpaid bookings) in the same process. The Telegram bot
+    joins this process when it lands."""
+    _run_api(host, port, run_worker=True)
+
+
+@app.command("worker")
+def worker(
+    interval: Annotated[
+        float, typer.Option("--interval", min=0.2, help="Seconds between passes.")
+    ] = 2.0,
+) -> None:
+    """Run the background worker alone (several may run against PostgreSQL)."""
+    import logging
+
+    from pnplive.worker.app import build_runner
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    async def work(db: Database) -> None:
+        await build_runner(db, SystemClock()).run_forever(interval)
+
+    try:
+        run_with_db(work)
+    except KeyboardInterrupt:
+        typer.echo("worker stopped")
 
 
 @tokens_app.command("create")

@@ -51,7 +51,10 @@ def create_app(
     db: Database | None = None,
     clock: Clock | None = None,
     api_settings: ApiSettings | None = None,
+    run_worker: bool = False,
 ) -> FastAPI:
+    """The API app; with ``run_worker`` it also runs the background worker in its process
+    (the all-in-one ``pnplive serve``)."""
     settings = settings or get_settings()
     api_settings = api_settings or ApiSettings()
     owns_db = db is None
@@ -59,9 +62,19 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        worker: asyncio.Task[None] | None = None
+        if run_worker:
+            from pnplive.worker.app import build_runner
+
+            runner = build_runner(database, app.state.clock)
+            worker = asyncio.create_task(runner.run_forever(stop=stop), name="pnplive-worker")
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker
             if owns_db:
                 await database.dispose()
 
