@@ -21,7 +21,6 @@ from pnplive.availability import repository as avail_repo
 from pnplive.availability.slots import (
     Busy,
     Interval,
-    Schedule,
     SlotProblem,
     SlotRules,
     check_duration,
@@ -173,19 +172,15 @@ async def transition(
 # --- holds ---------------------------------------------------------------------------------
 
 
-async def _check_access(
+async def check_access(
     session: AsyncSession,
     user: User,
     performer: Performer,
     rules: BookingRules,
-    now: datetime,
-    schedule: Schedule,
+    has_availability: bool,
 ) -> None:
+    """Raise ``AccessDenied`` with the first failing access rule (F-ACC-1)."""
     is_performer = bool(await session.scalar(select(exists().where(Performer.user_id == user.id))))
-    # The schedule loaded for the slot usually answers "has availability" already.
-    has_availability = bool(schedule.weekly) or bool(schedule.extra)
-    if not has_availability:
-        has_availability = await avail_repo.has_availability(session, performer.id, now)
     denial = booking_denial(
         UserFacts(
             age_verified=user.age_verified_at is not None,
@@ -199,6 +194,18 @@ async def _check_access(
     )
     if denial is not None:
         raise AccessDenied(denial.value, MESSAGES[denial])
+
+
+def check_call(performer: Performer, duration: int, call_type: str) -> None:
+    """The duration and call type are ones the performer takes."""
+    if not check_duration(duration, performer.min_duration, performer.max_duration):
+        raise SlotUnavailable(
+            f"duration must be {performer.min_duration}-{performer.max_duration} minutes "
+            "in 15-minute steps",
+            problem=SlotProblem.DURATION.value,
+        )
+    if call_type not in performer.call_types:
+        raise SlotUnavailable("this performer does not take that call type", problem="call_type")
 
 
 async def _occupancy(
@@ -233,7 +240,7 @@ async def _occupancy(
     return Busy.of(live)
 
 
-async def _expire_stale_overlapping(
+async def expire_stale_overlapping(
     session: AsyncSession, performer_id: int, start: datetime, end: datetime, now: datetime
 ) -> None:
     """Lapsed unpaid bookings over [start, end) give their cells back before we insert ours."""
@@ -255,7 +262,7 @@ async def _expire_stale_overlapping(
             continue  # another transaction expired or paid it first
 
 
-async def _release_previous_holds(session: AsyncSession, user_id: int, now: datetime) -> None:
+async def release_previous_holds(session: AsyncSession, user_id: int, now: datetime) -> None:
     previous = (
         await session.scalars(
             select(Booking).where(
@@ -288,15 +295,12 @@ async def place_hold(
     schedule = await avail_repo.load_schedule(
         session, performer.id, performer.timezone, occ.start, occ.end
     )
-    await _check_access(session, user, performer, rules, now, schedule)
-    if not check_duration(duration, performer.min_duration, performer.max_duration):
-        raise SlotUnavailable(
-            f"duration must be {performer.min_duration}-{performer.max_duration} minutes "
-            "in 15-minute steps",
-            problem=SlotProblem.DURATION.value,
-        )
-    if call_type not in performer.call_types:
-        raise SlotUnavailable("this performer does not take that call type", problem="call_type")
+    # The schedule loaded for the slot usually answers "has availability" already.
+    has_availability = bool(schedule.weekly) or bool(schedule.extra)
+    if not has_availability:
+        has_availability = await avail_repo.has_availability(session, performer.id, now)
+    await check_access(session, user, performer, rules, has_availability)
+    check_call(performer, duration, call_type)
     busy = await _occupancy(session, performer.id, occ.start, occ.end, now, user.id)
     problem = slot_problem(schedule, srules, busy, now, start_at)
     if problem is SlotProblem.BUSY:
@@ -304,8 +308,38 @@ async def place_hold(
     if problem is not None:
         raise SlotUnavailable("this time is not offered", problem=problem.value)
 
-    await _release_previous_holds(session, user.id, now)
+    await release_previous_holds(session, user.id, now)
+    return await create_held_booking(
+        session,
+        user=user,
+        performer=performer,
+        start_at=start_at,
+        duration=duration,
+        occupied_interval=occ,
+        call_type=call_type,
+        now=now,
+        rules=rules,
+        reason="hold placed",
+    )
 
+
+async def create_held_booking(
+    session: AsyncSession,
+    *,
+    user: User,
+    performer: Performer,
+    start_at: datetime,
+    duration: int,
+    occupied_interval: Interval,
+    call_type: str,
+    now: datetime,
+    rules: BookingRules,
+    reason: str,
+) -> Booking:
+    """Write a ``held`` booking with its price snapshot, its cells and its first history row.
+
+    The caller has checked access and the slot and holds the performer's lock.
+    """
     amount = call_price(performer.price_per_minute, duration)
     parts = split(amount, rules.commission_bps)
     booking = Booking(
@@ -317,8 +351,8 @@ async def place_hold(
         start_at=start_at,
         end_at=start_at + timedelta(minutes=duration),
         duration_minutes=duration,
-        occupied_start=occ.start,
-        occupied_end=occ.end,
+        occupied_start=occupied_interval.start,
+        occupied_end=occupied_interval.end,
         expires_at=now + timedelta(minutes=rules.hold_minutes),
         price_per_minute=performer.price_per_minute,
         amount=amount,
@@ -347,7 +381,7 @@ async def place_hold(
         actor="user",
         actor_id=user.id,
         now=now,
-        reason="hold placed",
+        reason=reason,
     )
     return booking
 
@@ -415,7 +449,7 @@ async def apply_payment(
         return PaymentOutcome.ALREADY_CONFIRMED
     if status is Status.EXPIRED and booking.start_at > now:
         await lock_performer(session, booking.performer_id)
-        await _expire_stale_overlapping(
+        await expire_stale_overlapping(
             session, booking.performer_id, booking.occupied_start, booking.occupied_end, now
         )
         try:
@@ -531,7 +565,7 @@ async def reschedule(
     if problem is not None:
         raise SlotUnavailable("this time is not offered", problem=problem.value)
     old_start = booking.start_at
-    await _expire_stale_overlapping(session, performer.id, occ.start, occ.end, now)
+    await expire_stale_overlapping(session, performer.id, occ.start, occ.end, now)
     await release_cells(session, booking.id)
     booking.start_at = new_start
     booking.end_at = new_start + timedelta(minutes=booking.duration_minutes)
