@@ -212,3 +212,23 @@ async def test_only_confirmed_bookings_move(db: Database, clock: FrozenClock) ->
                 now=clock.now(),
                 rules=RULES,
             )
+
+
+async def test_the_payment_deadline_never_passes_the_start(
+    db: Database, clock: FrozenClock
+) -> None:
+    from pnplive.booking.instant import place_instant_hold
+    from pnplive.performer.models import Presence
+
+    performer, (user,) = await setup(db, clock)
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        u = await s.get(User, user.id)
+        assert p is not None and u is not None
+        await performers.set_presence(s, p, Presence.ONLINE, clock.now())
+        b = await place_instant_hold(
+            s, user=u, performer=p, duration=15, now=clock.now(), rules=RULES
+        )
+        await service.confirm_hold(s, b, now=clock.now(), rules=RULES, actor_id=u.id)
+    assert b.start_at - clock.now() < timedelta(minutes=RULES.payment_timeout_minutes)
+    assert b.expires_at == b.start_at

@@ -413,7 +413,10 @@ async def confirm_hold(
         reason="rules accepted",
     )
     booking.rules_accepted_at = now
-    booking.expires_at = now + timedelta(minutes=rules.payment_timeout_minutes)
+    # Pay before the call starts: an instant call's deadline is its start.
+    booking.expires_at = min(
+        now + timedelta(minutes=rules.payment_timeout_minutes), booking.start_at
+    )
     await session.flush()
     return booking
 
