@@ -361,3 +361,34 @@ async def test_cancelling_a_paid_booking_over_http_owes_its_refund(
     (refund,) = await support.refunds_of(db, booking_id)
     assert refund.amount == expected_amount
     assert [j.key for j in await support.jobs(db, "refund")] == [refund.public_id]
+
+
+async def test_a_provider_outage_answers_502_and_the_booking_stays_payable(
+    client: httpx.AsyncClient, world: World, clock: FrozenClock, db: Database
+) -> None:
+    import respx
+
+    from pnplive.payment.models import Payment, PaymentStatus
+
+    booking_id = await book(client, world, clock, "outage-1")
+    member = world.headers("other_prime")
+    with respx.mock(assert_all_called=False) as router:
+        router.post(url__regex=r".*/v1/checkout/sessions$").mock(
+            return_value=httpx.Response(500, json={"error": {"message": "down"}})
+        )
+        r = await client.post(
+            f"/api/bookings/{booking_id}/pay", json={"provider": "stripe"}, headers=member
+        )
+    assert r.status_code == 502, r.text
+    assert set(r.json()["error"]) == {"code", "message", "details"}
+    async with db.transaction() as s:
+        from sqlalchemy import select
+
+        (attempt,) = (await s.scalars(select(Payment))).all()
+    assert attempt.status == PaymentStatus.FAILED
+    assert (await support.booking(db, booking_id)).status == "pending_payment"
+    # The member can pay another way at once.
+    again = await client.post(
+        f"/api/bookings/{booking_id}/pay", json={"provider": "sandbox"}, headers=member
+    )
+    assert again.status_code == 200, again.text

@@ -203,33 +203,6 @@ async def start_checkout(
         return await finish_checkout(s, prepared.payment.id, checkout, clock.now())
 
 
-async def checkout_in_session(
-    session: AsyncSession,
-    booking_id: str,
-    *,
-    providers: Providers,
-    now: datetime,
-    public_base_url: str,
-    provider: str | None = None,
-    user_id: int | None = None,
-) -> Payment:
-    """The same inside one unit of work (a request's): the provider is called inside it, so a
-    failure rolls the attempt back with everything else (the caller answers 502)."""
-    prepared = await prepare_checkout(
-        session,
-        booking_id,
-        providers=providers,
-        now=now,
-        public_base_url=public_base_url,
-        provider=provider,
-        user_id=user_id,
-    )
-    if prepared.request is None or prepared.provider is None:
-        return prepared.payment
-    checkout = await prepared.provider.create_checkout(prepared.request)
-    return await finish_checkout(session, prepared.payment.id, checkout, now)
-
-
 async def get_payment(session: AsyncSession, public_id: str) -> Payment:
     payment = await session.scalar(select(Payment).where(Payment.public_id == public_id))
     if payment is None:

@@ -189,11 +189,14 @@ async def pay(
 ) -> ps.CheckoutOut:
     assert principal.user is not None
     providers = get_providers(request)
-    p = await service.checkout_in_session(
-        session,
+    # Hold no transaction (nor the booking's row lock) while the provider is called: the
+    # request's work so far (sign-in) is committed, and the checkout runs in its own two.
+    await session.commit()
+    p = await service.start_checkout(
+        get_db(request),
         booking_id,
         providers=providers,
-        now=clock.now(),
+        clock=clock,
         public_base_url=public_base_url(request),
         provider=body.provider,
         user_id=principal.user.id,
