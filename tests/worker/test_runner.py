@@ -107,3 +107,28 @@ async def test_the_product_worker_lapses_unpaid_bookings(db: Database, clock: Fr
     await runner.tick()
     async with db.transaction() as s:
         assert (await s.get(Booking, b.id)).status == Status.EXPIRED  # type: ignore[union-attr]
+
+
+@pytest.mark.asyncio
+async def test_the_product_worker_forgets_idempotency_keys_past_their_time(
+    db: Database, clock: FrozenClock
+) -> None:
+    from pnplive.booking.idempotency import IdempotencyKey
+    from pnplive.worker.app import build_runner
+
+    async with db.transaction() as s:
+        for key, ttl in (("old", 1), ("fresh", 48)):
+            s.add(
+                IdempotencyKey(
+                    scope="bookings:1",
+                    key=key,
+                    request_hash="0" * 64,
+                    created_at=clock.now(),
+                    expires_at=clock.now() + timedelta(hours=ttl),
+                )
+            )
+    clock.advance(hours=2)
+    await build_runner(db, clock).tick()
+    async with db.transaction() as s:
+        left = (await s.scalars(select(IdempotencyKey.key))).all()
+    assert left == ["fresh"]

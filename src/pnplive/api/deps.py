@@ -26,7 +26,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.api.ratelimit import RateLimiter
-from pnplive.api.settings import ApiSettings
 from pnplive.auth import initdata
 from pnplive.auth import tokens as api_tokens
 from pnplive.auth.errors import RoleRequired, Unauthenticated
@@ -82,11 +81,6 @@ def get_clock(request: Request) -> Clock:
 
 def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_api_settings(request: Request) -> ApiSettings:
-    settings: ApiSettings = request.app.state.api_settings
     return settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, literal, or_, select, union_all
+from sqlalchemy import and_, exists, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
@@ -111,8 +111,3 @@ async def has_availability(session: AsyncSession, performer_id: int, now: dateti
         ExtraAvailability.performer_id == performer_id, ExtraAvailability.end_at > now
     )
     return bool(await session.scalar(select(or_(weekly, extra))))
-
-
-async def count_rules(session: AsyncSession, performer_id: int) -> int:
-    q = select(func.count()).select_from(WeeklyRule).where(WeeklyRule.performer_id == performer_id)
-    return int(await session.scalar(q) or 0)

@@ -7,6 +7,7 @@ refused hold changes nothing (not even the release of the user's previous hold).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -172,6 +173,18 @@ async def transition(
 # --- holds ---------------------------------------------------------------------------------
 
 
+async def lapse(session: AsyncSession, due: Sequence[Booking], now: datetime) -> list[str]:
+    """Expire unpaid bookings whose time is up; skips any another transaction moved first."""
+    done = []
+    for b in due:
+        try:
+            await transition(session, b, Status.EXPIRED, actor="system", now=now, reason="lapsed")
+        except BookingChanged:
+            continue  # another transaction expired or paid it first
+        done.append(b.public_id)
+    return done
+
+
 async def check_access(
     session: AsyncSession,
     user: User,
@@ -230,13 +243,11 @@ async def _occupancy(
         else:
             live.append(Interval(occ_start, occ_end))
     if stale:
-        for b in (await session.scalars(select(Booking).where(Booking.id.in_(stale)))).all():
-            try:
-                await transition(
-                    session, b, Status.EXPIRED, actor="system", now=now, reason="lapsed"
-                )
-            except BookingChanged:
-                continue  # another transaction expired or paid it first
+        await lapse(
+            session,
+            (await session.scalars(select(Booking).where(Booking.id.in_(stale)))).all(),
+            now,
+        )
     return Busy.of(live)
 
 
@@ -255,11 +266,7 @@ async def expire_stale_overlapping(
             )
         )
     ).all()
-    for b in stale:
-        try:
-            await transition(session, b, Status.EXPIRED, actor="system", now=now, reason="lapsed")
-        except BookingChanged:
-            continue  # another transaction expired or paid it first
+    await lapse(session, stale, now)
 
 
 async def release_previous_holds(session: AsyncSession, user_id: int, now: datetime) -> None:
@@ -485,14 +492,7 @@ async def expire_due(session: AsyncSession, now: datetime, limit: int = 500) -> 
             .limit(limit)
         )
     ).all()
-    done = []
-    for b in due:
-        try:
-            await transition(session, b, Status.EXPIRED, actor="system", now=now, reason="lapsed")
-        except BookingChanged:
-            continue
-        done.append(b.public_id)
-    return done
+    return await lapse(session, due, now)
 
 
 # --- cancel and reschedule -----------------------------------------------------------------

@@ -5,9 +5,5 @@ from __future__ import annotations
 import secrets
 
 
-def new_token(nbytes: int = 24) -> str:
-    return secrets.token_urlsafe(nbytes)
-
-
 def new_public_id() -> str:
     return secrets.token_hex(8)

@@ -7,8 +7,6 @@ Every base URL can be changed so tests point the providers at local fakes.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -113,8 +111,3 @@ class PaymentSettings(BaseSettings):
             or self.daimo_enabled
             or self.telegram_stars_enabled
         )
-
-
-@lru_cache
-def get_payment_settings() -> PaymentSettings:
-    return PaymentSettings()

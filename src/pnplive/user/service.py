@@ -76,13 +76,3 @@ async def register(
 
 def set_role(user: User, role: Role) -> None:
     user.role = role.value
-
-
-def restrict(user: User, reason: str, now: datetime) -> None:
-    user.restricted_at = now
-    user.restricted_reason = reason
-
-
-def lift_restriction(user: User) -> None:
-    user.restricted_at = None
-    user.restricted_reason = None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from pnplive.booking import idempotency
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.payment import jobs as payment_jobs
 from pnplive.payment import service as payments
 from pnplive.payment.providers.registry import Providers, build
 from pnplive.payment.settings import PaymentSettings
-from pnplive.worker.runner import JobHandler, Runner, RunnerConfig
+from pnplive.worker.runner import JobHandler, PeriodicTask, Runner, RunnerConfig
 
 
 def build_runner(
@@ -19,7 +20,8 @@ def build_runner(
     providers: Providers | None = None,
     cfg: RunnerConfig | None = None,
 ) -> Runner:
-    """Refunds and checkout expiry (payments), and the lapse of unpaid bookings (F-BK-3).
+    """Refunds and checkout expiry (payments); each pass also lapses unpaid bookings (F-BK-3)
+    and forgets idempotency keys past their time.
 
     Jobs of kinds without a handler here (notices, alerts) stay queued for the runner that
     gains their handlers.
@@ -33,4 +35,5 @@ def build_runner(
         return handle
 
     handlers = {kind: payment_handler(kind) for kind in payment_jobs.HANDLERS}
-    return Runner(db, clock, handlers, periodic=[payments.expire_unpaid], cfg=cfg)
+    periodic: list[PeriodicTask] = [payments.expire_unpaid, idempotency.purge_expired]
+    return Runner(db, clock, handlers, periodic=periodic, cfg=cfg)
