@@ -41,15 +41,20 @@ from pnplive.booking.errors import (
 from pnplive.booking.models import CELL_MINUTES, Booking, BookingEvent, SlotCell
 from pnplive.booking.policy import Refund, cancellation_refund
 from pnplive.booking.rules import BookingRules
-from pnplive.booking.states import OCCUPYING, UNPAID, Status, check_transition
+from pnplive.booking.states import OCCUPYING, PAYABLE, UNPAID, Status, check_transition
 from pnplive.kit.ids import new_public_id
 from pnplive.kit.locks import lock_performer
 from pnplive.payment.pricing import call_price, split
 from pnplive.performer.models import Performer
 from pnplive.user.access import MESSAGES, PerformerFacts, UserFacts, booking_denial
 from pnplive.user.models import User
+from pnplive.worker.queue import enqueue
 
 CELL = timedelta(minutes=CELL_MINUTES)
+
+# Job (key: the booking's public id) that expires every open provider checkout of a booking that
+# stopped being payable; the payment side handles it (``payment/jobs.py``).
+CLOSE_CHECKOUTS_JOB = "close_booking_checkouts"
 
 
 def slot_rules(performer: Performer, duration: int, rules: BookingRules) -> SlotRules:
@@ -158,6 +163,16 @@ async def transition(
         booking.expires_at = None
     if current in OCCUPYING and target not in OCCUPYING:
         await release_cells(session, booking.id)
+    if current in PAYABLE and target not in PAYABLE and target is not Status.CONFIRMED:
+        # The one place that notices a booking stopped being payable, whoever stopped it.
+        await enqueue(
+            session,
+            CLOSE_CHECKOUTS_JOB,
+            booking.public_id,
+            due_at=now,
+            now=now,
+            payload={"booking": booking.public_id},
+        )
     await record(
         session,
         booking,
