@@ -357,10 +357,12 @@ async def create_held_booking(
     now: datetime,
     rules: BookingRules,
     reason: str,
+    instant: bool = False,
 ) -> Booking:
     """Write a ``held`` booking with its price snapshot, its cells and its first history row.
 
-    The caller has checked access and the slot and holds the performer's lock.
+    The caller has checked access and the slot and holds the performer's lock. The hold never
+    outlives the start (an instant call starts within minutes).
     """
     amount = call_price(performer.price_per_minute, duration)
     parts = split(amount, rules.commission_bps)
@@ -375,7 +377,7 @@ async def create_held_booking(
         duration_minutes=duration,
         occupied_start=occupied_interval.start,
         occupied_end=occupied_interval.end,
-        expires_at=now + timedelta(minutes=rules.hold_minutes),
+        expires_at=min(now + timedelta(minutes=rules.hold_minutes), start_at),
         price_per_minute=performer.price_per_minute,
         amount=amount,
         currency=performer.currency,
@@ -383,6 +385,7 @@ async def create_held_booking(
         commission_amount=parts.commission,
         performer_amount=parts.performer,
         user_timezone=user.timezone,
+        instant=instant,
         reschedule_count=0,
         created_at=now,
         updated_at=now,
@@ -421,9 +424,15 @@ async def get_booking(session: AsyncSession, public_id: str, *, lock: bool = Fal
 async def confirm_hold(
     session: AsyncSession, booking: Booking, *, now: datetime, rules: BookingRules, actor_id: int
 ) -> Booking:
-    """Rules accepted and summary confirmed: the hold becomes ``pending_payment`` (F-BK-1)."""
-    if booking.status == Status.HELD and booking.expires_at and booking.expires_at <= now:
+    """Rules accepted and summary confirmed: the hold becomes ``pending_payment`` (F-BK-1).
+
+    A lapsed hold is refused (409): its time is up, and never later than the call's start.
+    """
+    lapsed = booking.expires_at is not None and booking.expires_at <= now
+    if booking.status == Status.HELD and (lapsed or booking.start_at <= now):
         await transition(session, booking, Status.EXPIRED, actor="system", now=now, reason="lapsed")
+        if booking.start_at <= now:
+            raise SlotTaken("the call's start has passed; please choose a time again")
         raise SlotTaken("the hold expired; please choose the time again")
     await transition(
         session,
@@ -589,6 +598,7 @@ async def reschedule(
     booking.end_at = new_start + timedelta(minutes=booking.duration_minutes)
     booking.occupied_start, booking.occupied_end = occ.start, occ.end
     booking.reschedule_count += 1
+    booking.instant = False  # now on a slot the schedule offered: checked like any booking
     booking.updated_at = now
     try:
         await session.flush()
