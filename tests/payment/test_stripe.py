@@ -341,9 +341,9 @@ async def test_expiry_frees_the_slot_and_expires_the_stripe_session(
     assert (await support.booking(db, booking_id)).status == Status.EXPIRED
     async with db.transaction() as s:
         assert (await s.scalars(select(SlotCell))).all() == []
-    (job,) = await support.jobs(db, "expire_checkout")
-    assert job.key == p.public_id
-    assert await service.execute_checkout_expiry(db, p.public_id, providers=PROVIDERS, clock=clock)
+    (job,) = await support.jobs(db, "close_booking_checkouts")
+    assert job.key == booking_id
+    assert await service.close_booking_checkouts(db, booking_id, providers=PROVIDERS, clock=clock)
     assert expire.call_count == 1
     assert expire.calls.last.request.headers["Idempotency-Key"] == f"pnplive-expire-{p.public_id}"
     assert (await support.payment(db, p.public_id)).status == PaymentStatus.EXPIRED

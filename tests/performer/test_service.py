@@ -9,13 +9,17 @@ from pydantic import ValidationError
 
 from pnplive.booking import service as bookings
 from pnplive.booking.errors import AccessDenied
+from pnplive.booking.instant import place_instant_hold
+from pnplive.booking.models import Booking
+from pnplive.booking.rules import BookingRules
 from pnplive.errors import Conflict
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.performer import service
-from pnplive.performer.models import Performer
+from pnplive.performer.models import Performer, Presence
 from pnplive.performer.schemas import PerformerCreate, PerformerUpdate, WeeklyRuleIn
 from tests.booking.test_holds import at, hold, setup
+from tests.factories import make_user
 
 
 @pytest.mark.parametrize(
@@ -129,3 +133,73 @@ async def test_availability_is_needed_to_book(db: Database, clock: FrozenClock) 
         await service.add_extra(s, p, at(clock, hour=20), at(clock, hour=22), "special")
     b = await hold(db, clock, user, performer, at(clock, hour=20, minute=30), 60)
     assert b.start_at - at(clock, hour=20) == timedelta(minutes=30)
+
+
+async def _instant_call(db: Database, clock: FrozenClock, performer: Performer) -> Booking:
+    """A member's instant call (F-AV-8), made while the performer is online."""
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        user = await make_user(s, clock.now())
+        await service.set_presence(s, p, Presence.ONLINE, clock.now())
+        return await place_instant_hold(
+            s, user=user, performer=p, duration=15, now=clock.now(), rules=BookingRules()
+        )
+
+
+@pytest.mark.asyncio
+async def test_an_instant_call_outside_the_weekly_hours_is_no_conflict(
+    db: Database, clock: FrozenClock
+) -> None:
+    evenings = [(d, "18:00", "21:00") for d in range(7)]
+    performer, (user,) = await setup(db, clock, weekly=evenings)
+    now_call = await _instant_call(db, clock, performer)  # 09:05: online, outside the hours
+    regular = await hold(db, clock, user, performer, at(clock, hour=18), 60)
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        found = await service.set_weekly(
+            s,
+            p,
+            [WeeklyRuleIn(weekday=d, start="19:00", end="21:00") for d in range(7)],
+            clock.now(),
+        )
+        assert [c.public_id for c in found] == [regular.public_id]
+        assert now_call.public_id not in [
+            c.public_id for c in await service.conflicts(s, p, clock.now())
+        ]
+
+
+@pytest.mark.asyncio
+async def test_an_instant_call_moved_to_a_slot_is_checked_like_any_booking(
+    db: Database, clock: FrozenClock
+) -> None:
+    rules = BookingRules()
+    performer, _ = await setup(db, clock, users=0)
+    b = await _instant_call(db, clock, performer)
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        booking = await bookings.get_booking(s, b.public_id, lock=True)
+        assert p is not None
+        await bookings.confirm_hold(s, booking, now=clock.now(), rules=rules, actor_id=b.user_id)
+        await bookings.apply_payment(s, booking, now=clock.now())
+        await bookings.reschedule(
+            s,
+            booking,
+            p,
+            new_start=at(clock, hour=20),
+            by="admin",
+            actor_id=None,
+            now=clock.now(),
+            rules=rules,
+        )
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        found = await service.set_weekly(
+            s,
+            p,
+            [WeeklyRuleIn(weekday=d, start="09:00", end="12:00") for d in range(7)],
+            clock.now(),
+        )
+    assert [c.public_id for c in found] == [b.public_id]

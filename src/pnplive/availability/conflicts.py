@@ -12,8 +12,14 @@ from pnplive.availability.slots import Interval
 class Scheduled:
     booking_id: int
     call: Interval
+    # An instant call was booked on presence, outside the schedule by design: never a conflict.
+    instant: bool = False
 
 
 def conflicting(bookings: Iterable[Scheduled], offered: Sequence[Interval]) -> list[int]:
     """Ids of the bookings whose call is not inside one offered interval (merged, UTC)."""
-    return [b.booking_id for b in bookings if not any(iv.contains(b.call) for iv in offered)]
+    return [
+        b.booking_id
+        for b in bookings
+        if not b.instant and not any(iv.contains(b.call) for iv in offered)
+    ]

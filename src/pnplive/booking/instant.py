@@ -84,4 +84,5 @@ async def place_instant_hold(
         now=now,
         rules=rules,
         reason="instant call held",
+        instant=True,
     )

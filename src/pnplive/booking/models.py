@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pnplive.booking.states import UNPAID
@@ -57,6 +57,8 @@ class Booking(Base):
     commission_amount: Mapped[int] = mapped_column(Integer)
     performer_amount: Mapped[int] = mapped_column(Integer)
     user_timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # An instant call (F-AV-8): booked on presence, so it owes nothing to the weekly schedule.
+    instant: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     rules_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_by: Mapped[str | None] = mapped_column(String(16))

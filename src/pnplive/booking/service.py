@@ -41,15 +41,20 @@ from pnplive.booking.errors import (
 from pnplive.booking.models import CELL_MINUTES, Booking, BookingEvent, SlotCell
 from pnplive.booking.policy import Refund, cancellation_refund
 from pnplive.booking.rules import BookingRules
-from pnplive.booking.states import OCCUPYING, UNPAID, Status, check_transition
+from pnplive.booking.states import OCCUPYING, PAYABLE, UNPAID, Status, check_transition
 from pnplive.kit.ids import new_public_id
 from pnplive.kit.locks import lock_performer
 from pnplive.payment.pricing import call_price, split
 from pnplive.performer.models import Performer
 from pnplive.user.access import MESSAGES, PerformerFacts, UserFacts, booking_denial
 from pnplive.user.models import User
+from pnplive.worker.queue import enqueue
 
 CELL = timedelta(minutes=CELL_MINUTES)
+
+# Job (key: the booking's public id) that expires every open provider checkout of a booking that
+# stopped being payable; the payment side handles it (``payment/jobs.py``).
+CLOSE_CHECKOUTS_JOB = "close_booking_checkouts"
 
 
 def slot_rules(performer: Performer, duration: int, rules: BookingRules) -> SlotRules:
@@ -158,6 +163,16 @@ async def transition(
         booking.expires_at = None
     if current in OCCUPYING and target not in OCCUPYING:
         await release_cells(session, booking.id)
+    if current in PAYABLE and target not in PAYABLE and target is not Status.CONFIRMED:
+        # The one place that notices a booking stopped being payable, whoever stopped it.
+        await enqueue(
+            session,
+            CLOSE_CHECKOUTS_JOB,
+            booking.public_id,
+            due_at=now,
+            now=now,
+            payload={"booking": booking.public_id},
+        )
     await record(
         session,
         booking,
@@ -342,10 +357,12 @@ async def create_held_booking(
     now: datetime,
     rules: BookingRules,
     reason: str,
+    instant: bool = False,
 ) -> Booking:
     """Write a ``held`` booking with its price snapshot, its cells and its first history row.
 
-    The caller has checked access and the slot and holds the performer's lock.
+    The caller has checked access and the slot and holds the performer's lock. The hold never
+    outlives the start (an instant call starts within minutes).
     """
     amount = call_price(performer.price_per_minute, duration)
     parts = split(amount, rules.commission_bps)
@@ -360,7 +377,7 @@ async def create_held_booking(
         duration_minutes=duration,
         occupied_start=occupied_interval.start,
         occupied_end=occupied_interval.end,
-        expires_at=now + timedelta(minutes=rules.hold_minutes),
+        expires_at=min(now + timedelta(minutes=rules.hold_minutes), start_at),
         price_per_minute=performer.price_per_minute,
         amount=amount,
         currency=performer.currency,
@@ -368,6 +385,7 @@ async def create_held_booking(
         commission_amount=parts.commission,
         performer_amount=parts.performer,
         user_timezone=user.timezone,
+        instant=instant,
         reschedule_count=0,
         created_at=now,
         updated_at=now,
@@ -406,9 +424,15 @@ async def get_booking(session: AsyncSession, public_id: str, *, lock: bool = Fal
 async def confirm_hold(
     session: AsyncSession, booking: Booking, *, now: datetime, rules: BookingRules, actor_id: int
 ) -> Booking:
-    """Rules accepted and summary confirmed: the hold becomes ``pending_payment`` (F-BK-1)."""
-    if booking.status == Status.HELD and booking.expires_at and booking.expires_at <= now:
+    """Rules accepted and summary confirmed: the hold becomes ``pending_payment`` (F-BK-1).
+
+    A lapsed hold is refused (409): its time is up, and never later than the call's start.
+    """
+    lapsed = booking.expires_at is not None and booking.expires_at <= now
+    if booking.status == Status.HELD and (lapsed or booking.start_at <= now):
         await transition(session, booking, Status.EXPIRED, actor="system", now=now, reason="lapsed")
+        if booking.start_at <= now:
+            raise SlotTaken("the call's start has passed; please choose a time again")
         raise SlotTaken("the hold expired; please choose the time again")
     await transition(
         session,
@@ -574,6 +598,7 @@ async def reschedule(
     booking.end_at = new_start + timedelta(minutes=booking.duration_minutes)
     booking.occupied_start, booking.occupied_end = occ.start, occ.end
     booking.reschedule_count += 1
+    booking.instant = False  # now on a slot the schedule offered: checked like any booking
     booking.updated_at = now
     try:
         await session.flush()

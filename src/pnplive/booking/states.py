@@ -26,6 +26,8 @@ S = Status
 OCCUPYING: frozenset[Status] = frozenset({S.HELD, S.PENDING_PAYMENT, S.CONFIRMED, S.LIVE})
 # Not yet paid: the booking lapses at ``expires_at``.
 UNPAID: frozenset[Status] = frozenset({S.HELD, S.PENDING_PAYMENT})
+# A provider checkout is opened only for these: leaving them unpaid must close it.
+PAYABLE: frozenset[Status] = frozenset({S.PENDING_PAYMENT})
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     # A hold is confirmed by the user (rules accepted) into pending_payment, released or lapses.

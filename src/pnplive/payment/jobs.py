@@ -2,8 +2,11 @@
 
 - ``refund`` (key = our refund id, payload ``{"refund"}``): ``refunds.execute_refund``; a
   retryable provider failure raises, so the job is retried with the same idempotency key.
+- ``close_booking_checkouts`` (key = the booking's public id, payload ``{"booking"}``), written
+  by the booking service whenever a booking leaves ``pending_payment`` unpaid:
+  ``service.close_booking_checkouts`` expires every open checkout of that booking.
 - ``expire_checkout`` (key = our payment id, payload ``{"payment"}``):
-  ``service.execute_checkout_expiry``.
+  ``service.execute_checkout_expiry``; no longer written, kept for rows already queued.
 - ``expire_unpaid`` is not a job row but a periodic task: ``service.expire_unpaid`` (F-BK-3).
 
 Other kinds written by the payment side for other workers: ``booking_confirmed`` (the
@@ -16,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pnplive.booking.service import CLOSE_CHECKOUTS_JOB
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.payment import refunds, service
@@ -23,6 +27,7 @@ from pnplive.payment.providers.registry import Providers
 
 REFUND = refunds.REFUND_JOB
 EXPIRE_CHECKOUT = service.EXPIRE_CHECKOUT_JOB
+CLOSE_CHECKOUTS = CLOSE_CHECKOUTS_JOB
 
 Handler = Callable[[Database, dict[str, Any], Providers, Clock], Awaitable[object]]
 
@@ -43,7 +48,15 @@ async def _expire(
     )
 
 
-HANDLERS: dict[str, Handler] = {REFUND: _refund, EXPIRE_CHECKOUT: _expire}
+async def _close(
+    db: Database, payload: dict[str, Any], providers: Providers, clock: Clock
+) -> object:
+    return await service.close_booking_checkouts(
+        db, str(payload["booking"]), providers=providers, clock=clock
+    )
+
+
+HANDLERS: dict[str, Handler] = {REFUND: _refund, EXPIRE_CHECKOUT: _expire, CLOSE_CHECKOUTS: _close}
 
 
 async def run(

@@ -234,31 +234,46 @@ async def pre_checkout(
 
 
 async def expire_unpaid(session: AsyncSession, now: datetime) -> list[str]:
-    """Lapse unpaid bookings whose time is up (freeing their slots) and enqueue the expiry of
-    their open provider checkouts. Returns the lapsed bookings' public ids."""
-    lapsed = await bookings.expire_due(session, now)
-    if not lapsed:
-        return lapsed
-    payments = (
-        await session.scalars(
-            select(Payment)
-            .join(Booking, Booking.id == Payment.booking_id)
-            .where(
-                Booking.public_id.in_(lapsed),
-                Payment.status.in_([s.value for s in OPEN_STATUSES]),
+    """Lapse unpaid bookings whose time is up, freeing their slots; the booking service writes
+    the job that closes their checkouts (as for every way out of ``pending_payment``)."""
+    return await bookings.expire_due(session, now)
+
+
+class CheckoutBeingCreated(Exception):
+    """A checkout of the booking is still being created at its provider: try again later."""
+
+
+async def close_booking_checkouts(
+    db: Database, booking_id: str, *, providers: Providers, clock: Clock
+) -> int:
+    """Expire every open checkout of a booking that can no longer be paid (the
+    ``close_booking_checkouts`` job, written by the booking service). Returns how many closed.
+
+    An attempt still ``creating`` (its provider is being called) raises after the others are
+    done, so the job is retried once that attempt is settled.
+    """
+    async with db.transaction() as s:
+        rows = (
+            await s.execute(
+                select(Payment.public_id, Payment.status)
+                .join(Booking, Booking.id == Payment.booking_id)
+                .where(
+                    Booking.public_id == booking_id,
+                    Payment.status.in_([x.value for x in OPEN_STATUSES]),
+                )
+                .order_by(Payment.id)
             )
-        )
-    ).all()
-    for p in payments:
-        await enqueue(
-            session,
-            EXPIRE_CHECKOUT_JOB,
-            p.public_id,
-            due_at=now,
-            now=now,
-            payload={"payment": p.public_id},
-        )
-    return lapsed
+        ).all()
+    closed = 0
+    for payment_id, status in rows:
+        if status != PaymentStatus.CREATING and await execute_checkout_expiry(
+            db, payment_id, providers=providers, clock=clock
+        ):
+            closed += 1
+    creating = [pid for pid, status in rows if status == PaymentStatus.CREATING]
+    if creating:
+        raise CheckoutBeingCreated(f"checkouts still being created: {', '.join(creating)}")
+    return closed
 
 
 async def execute_checkout_expiry(

@@ -196,7 +196,9 @@ async def conflicts(session: AsyncSession, performer: Performer, now: datetime) 
     schedule = await avail_repo.load_schedule(session, performer.id, performer.timezone, lo, hi)
     offered = available(schedule, lo, hi)
     bad = set(
-        conflicting([Scheduled(b.id, Interval(b.start_at, b.end_at)) for b in upcoming], offered)
+        conflicting(
+            [Scheduled(b.id, Interval(b.start_at, b.end_at), b.instant) for b in upcoming], offered
+        )
     )
     return [b for b in upcoming if b.id in bad and b.status in {s.value for s in OCCUPYING}]
 
