@@ -5,6 +5,8 @@
   confirmation to both sides and their reminders.
 - ``refund_issued``: the member's refund notice.
 - ``admin_alert``: one ``notify`` job per admin.
+- ``performer_online`` (written when a performer goes online): start the broadcast to followers.
+- ``broadcast``: send a broadcast's pending deliveries, paced (F-NTF-5).
 
 The planning kinds only write ``notify`` jobs, so a retry never sends anything twice.
 """
@@ -21,9 +23,10 @@ from sqlalchemy import select
 from pnplive.booking.models import Booking
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
-from pnplive.notification import planner
+from pnplive.notification import broadcast, planner
 from pnplive.notification.delivery import Extras, deliver
 from pnplive.notification.notifier import Notifier
+from pnplive.notification.pacing import Pacer
 from pnplive.notification.settings import NotificationSettings
 from pnplive.payment.models import Refund
 
@@ -32,6 +35,7 @@ Handler = Callable[[dict[str, Any]], Awaitable[object]]
 BOOKING_CONFIRMED = "booking_confirmed"
 REFUND_ISSUED = "refund_issued"
 ADMIN_ALERT = "admin_alert"
+PERFORMER_ONLINE = "performer_online"
 
 
 def handlers(
@@ -42,6 +46,7 @@ def handlers(
     extras: Extras | None = None,
 ) -> dict[str, Handler]:
     cfg = settings or NotificationSettings()
+    pacer = Pacer(cfg.broadcast_per_second, cfg.broadcast_per_chat_seconds)
 
     async def notify(payload: dict[str, Any]) -> object:
         return await deliver(db, notifier, payload, clock, extras)
@@ -74,8 +79,26 @@ def handlers(
             count = await planner.fan_out_alert(session, digest, payload, clock.now())
         return f"{count} admins"
 
+    async def online(payload: dict[str, Any]) -> object:
+        async with db.transaction() as session:
+            b = await broadcast.start_online(session, int(payload["performer"]), clock.now())
+        return f"broadcast {b.id} to {b.total}"
+
+    async def send_broadcast(payload: dict[str, Any]) -> object:
+        return await broadcast.run_broadcast(
+            db,
+            notifier,
+            pacer,
+            clock,
+            int(payload["broadcast"]),
+            int(payload.get("part", 0)),
+            budget_seconds=cfg.broadcast_run_seconds,
+        )
+
     return {
         planner.NOTIFY_JOB: notify,
+        PERFORMER_ONLINE: online,
+        broadcast.BROADCAST_JOB: send_broadcast,
         BOOKING_CONFIRMED: confirmed,
         REFUND_ISSUED: refunded,
         ADMIN_ALERT: alert,

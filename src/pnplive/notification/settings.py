@@ -20,6 +20,17 @@ class NotificationSettings(BaseSettings):
         description="Bot API server the notices are sent to (the local emulator in development).",
     )
     notify_timeout_seconds: float = Field(default=10.0, description="One Bot API call's limit.")
+    broadcast_per_second: float = Field(
+        default=25.0, gt=0, le=30, description="Overall pace of broadcasts (Telegram allows ~30/s)."
+    )
+    broadcast_per_chat_seconds: float = Field(
+        default=1.0, ge=1.0, description="Least time between two messages to one chat."
+    )
+    broadcast_run_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="One worker run of a broadcast; it then continues as a new job (lease-safe).",
+    )
 
     @field_validator("reminder_minutes", mode="before")
     @classmethod
