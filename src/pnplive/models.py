@@ -6,6 +6,7 @@ from pnplive.booking.idempotency import IdempotencyKey
 from pnplive.booking.models import Booking, BookingEvent, SlotCell
 from pnplive.earning.models import Payout
 from pnplive.kit.orm import Base
+from pnplive.notification.models import Broadcast, BroadcastDelivery, Subscription
 from pnplive.payment.models import LedgerEntry, Payment, Refund, WebhookEvent
 from pnplive.performer.models import Performer, PerformerPhoto
 from pnplive.user.models import User
@@ -18,6 +19,8 @@ __all__ = [
     "BlockedInterval",
     "Booking",
     "BookingEvent",
+    "Broadcast",
+    "BroadcastDelivery",
     "ExtraAvailability",
     "IdempotencyKey",
     "Job",
@@ -28,6 +31,7 @@ __all__ = [
     "PerformerPhoto",
     "Refund",
     "SlotCell",
+    "Subscription",
     "User",
     "WebhookEvent",
     "WeeklyRule",

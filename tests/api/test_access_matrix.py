@@ -21,6 +21,7 @@ from pnplive.booking.models import Booking
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.models import metadata
+from pnplive.notification.models import Subscription
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
 from tests.api.support import ROLES, World, build_world, iso, tomorrow_at
@@ -306,6 +307,28 @@ CASES = [
         ),
         {"superadmin": 200},
     ),
+    # online alerts (F-NTF-5)
+    Case(
+        "follow performer",
+        lambda w: ("POST", f"/api/models/{w.p.id}/follow", None),
+        only(MEMBERS, 200, unverified=UNVERIFIED),
+    ),
+    Case(
+        "unfollow performer",
+        lambda w: ("DELETE", f"/api/models/{w.p.id}/follow", None),
+        only(MEMBERS, 200, unverified=UNVERIFIED),
+    ),
+    Case(
+        "performers I follow",
+        lambda w: ("GET", "/api/me/following", None),
+        only(MEMBERS, 200, unverified=UNVERIFIED),
+    ),
+    Case("broadcasts", lambda w: ("GET", "/api/admin/broadcasts", None), only(ADMINS, 200)),
+    Case(
+        "broadcast",
+        lambda w: ("GET", "/api/admin/broadcasts/999999", None),
+        only(ADMINS, (404, "not_found")),
+    ),
 ]
 
 
@@ -319,7 +342,7 @@ async def snapshot(db: Database) -> list[tuple[Any, ...]]:
             rows.append(("p", p.id, p.updated_at, p.presence, p.bio, p.status))
         for u in (await s.scalars(select(User).order_by(User.id))).all():
             rows.append(("u", u.id, u.role))
-        for t in (WeeklyRule, BlockedInterval, ExtraAvailability):
+        for t in (WeeklyRule, BlockedInterval, ExtraAvailability, Subscription):
             rows.append((t.__name__, await s.scalar(select(func.count()).select_from(t))))
         return rows
 
@@ -384,7 +407,8 @@ def _status(e: Expect) -> int:
 async def test_every_api_operation_is_in_the_matrix(app: FastAPI) -> None:
     """Every operation of the routers of this module's scope (the payment routes are tested
     with the payments)."""
-    mine = {f"pnplive.api.routers.{m}" for m in ("models", "bookings", "model_me", "admin")}
+    routers = ("models", "bookings", "model_me", "admin", "notifications")
+    mine = {f"pnplive.api.routers.{m}" for m in routers}
     ours = {
         (method, route.path)
         for route in app.routes
@@ -419,5 +443,6 @@ def _template(url: str) -> str:
     url = re.sub(r"/api/models/1(?=/|$)", "/api/models/{performer_id}", url)
     url = re.sub(r"/api/admin/models/1(?=/|$)", "/api/admin/models/{performer_id}", url)
     url = re.sub(r"/0123456789abcdef(?=/|$)", "/{booking_id}", url)
+    url = re.sub(r"/broadcasts/999999$", "/broadcasts/{broadcast_id}", url)
     url = re.sub(r"/999999$", "/{item_id}", url)
     return url

@@ -25,10 +25,8 @@ class Money:
             raise TypeError("Money.amount must be an int in minor units")
         object.__setattr__(self, "currency", check_currency(self.currency))
 
-    def format(self) -> str:
-        exp = CURRENCY_EXPONENT[self.currency]
-        if exp == 0:
-            return f"{self.amount} {self.currency}"
-        sign = "-" if self.amount < 0 else ""
-        whole, frac = divmod(abs(self.amount), 10**exp)
-        return f"{sign}{whole}.{frac:0{exp}d} {self.currency}"
+    def format(self, language: str | None = None) -> str:
+        """As a reader of ``language`` writes it, with the currency (Babel's locale data)."""
+        from pnplive.kit.i18n import format_money  # the catalogues sit above money
+
+        return format_money(self.amount, self.currency, language)

@@ -1,0 +1,112 @@
+"""The notification jobs the worker runs, by kind.
+
+- ``notify``: send one notice to one person (``delivery.deliver``).
+- ``booking_confirmed`` (written by the payment side when a payment confirms a booking): the
+  confirmation to both sides and their reminders.
+- ``refund_issued``: the member's refund notice.
+- ``admin_alert``: one ``notify`` job per admin.
+- ``performer_online`` (written when a performer goes online): start the broadcast to followers.
+- ``broadcast``: send a broadcast's pending deliveries, paced (F-NTF-5).
+
+The planning kinds only write ``notify`` jobs, so a retry never sends anything twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from pnplive.booking.models import Booking
+from pnplive.kit.clock import Clock
+from pnplive.kit.db import Database
+from pnplive.notification import broadcast, planner
+from pnplive.notification.delivery import Extras, deliver
+from pnplive.notification.notifier import Notifier
+from pnplive.notification.pacing import Pacer
+from pnplive.notification.settings import NotificationSettings
+from pnplive.payment.models import Refund
+
+Handler = Callable[[dict[str, Any]], Awaitable[object]]
+
+BOOKING_CONFIRMED = "booking_confirmed"
+REFUND_ISSUED = "refund_issued"
+ADMIN_ALERT = "admin_alert"
+PERFORMER_ONLINE = "performer_online"
+
+
+def handlers(
+    db: Database,
+    clock: Clock,
+    notifier: Notifier,
+    settings: NotificationSettings | None = None,
+    extras: Extras | None = None,
+) -> dict[str, Handler]:
+    cfg = settings or NotificationSettings()
+    pacer = Pacer(cfg.broadcast_per_second, cfg.broadcast_per_chat_seconds)
+
+    async def notify(payload: dict[str, Any]) -> object:
+        return await deliver(db, notifier, payload, clock, extras)
+
+    async def confirmed(payload: dict[str, Any]) -> object:
+        async with db.transaction() as session:
+            booking = await _booking(session, str(payload["booking"]))
+            if booking is None:
+                return "skipped: no such booking"
+            await planner.plan_confirmed(session, booking, clock.now(), cfg.reminder_minutes)
+        return "planned"
+
+    async def refunded(payload: dict[str, Any]) -> object:
+        async with db.transaction() as session:
+            refund = await session.scalar(
+                select(Refund).where(Refund.public_id == str(payload["refund"]))
+            )
+            booking = await _booking(session, str(payload["booking"]))
+            if refund is None or booking is None:
+                return "skipped: no such refund"
+            await planner.plan_refunded(
+                session, booking, refund.public_id, refund.amount, clock.now()
+            )
+        return "planned"
+
+    async def alert(payload: dict[str, Any]) -> object:
+        # The same alert always fans out under the same keys, so a retry adds nothing.
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+        async with db.transaction() as session:
+            count = await planner.fan_out_alert(session, digest, payload, clock.now())
+        return f"{count} admins"
+
+    async def online(payload: dict[str, Any]) -> object:
+        async with db.transaction() as session:
+            b = await broadcast.start_online(session, int(payload["performer"]), clock.now())
+        return f"broadcast {b.id} to {b.total}"
+
+    async def send_broadcast(payload: dict[str, Any]) -> object:
+        return await broadcast.run_broadcast(
+            db,
+            notifier,
+            pacer,
+            clock,
+            int(payload["broadcast"]),
+            int(payload.get("part", 0)),
+            budget_seconds=cfg.broadcast_run_seconds,
+        )
+
+    return {
+        planner.NOTIFY_JOB: notify,
+        PERFORMER_ONLINE: online,
+        broadcast.BROADCAST_JOB: send_broadcast,
+        BOOKING_CONFIRMED: confirmed,
+        REFUND_ISSUED: refunded,
+        ADMIN_ALERT: alert,
+    }
+
+
+async def _booking(session: Any, public_id: str) -> Booking | None:
+    booking: Booking | None = await session.scalar(
+        select(Booking).where(Booking.public_id == public_id)
+    )
+    return booking
