@@ -24,7 +24,7 @@ async def test_create_edit_deactivate_performer(world: World, client: httpx.Asyn
     r = await client.post("/api/admin/models", json=body, headers=h)
     assert r.status_code == 201, r.text
     nova = r.json()
-    assert (nova["username"], nova["price_per_minute"]["formatted"]) == ("nova", "4.00 EUR")
+    assert (nova["username"], nova["price_per_minute"]["formatted"]) == ("nova", "€4.00")
     sched = (await client.get(f"/api/admin/models/{nova['id']}/availability", headers=h)).json()
     assert sched["weekly"] == [{"weekday": 0, "start": "18:00", "end": "02:00"}]
     dup = await client.post("/api/admin/models", json=body, headers=h)

@@ -87,7 +87,7 @@ async def test_booking_is_created_pending_payment_with_deadline_and_local_times(
         "start": "2027-03-02T11:00:00+01:00",
         "end": "2027-03-02T11:30:00+01:00",
     }
-    assert b["price"] == {"amount": 7500, "currency": "USD", "formatted": "75.00 USD"}
+    assert b["price"] == {"amount": 7500, "currency": "USD", "formatted": "$75.00"}
     assert b["payment_deadline"] == iso(clock.now() + timedelta(minutes=10))
     assert b["hold_expires_at"] is None and b["rules_accepted"] is True
     assert b["performer"]["id"] == p.id

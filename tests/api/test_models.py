@@ -94,7 +94,7 @@ async def test_browse_filters_and_sorts(
     assert await names(client, h, "available_on=2027-03-05&sort=price") == ["sky", "luna"]
     card = (await client.get("/api/models?q=sky", headers=h)).json()["items"][0]
     assert card["online"] is True and card["rating"] == 5.0
-    assert card["price_per_minute"] == {"amount": 250, "currency": "USD", "formatted": "2.50 USD"}
+    assert card["price_per_minute"] == {"amount": 250, "currency": "USD", "formatted": "$2.50"}
 
 
 async def test_browse_pages(db: Database, clock: FrozenClock, client: httpx.AsyncClient) -> None:

@@ -73,7 +73,7 @@ async def test_end_to_end_through_the_sandbox_checkout_page(
 
     page = await client.get(url)
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
-    assert "90.00 USD" in page.text
+    assert "$90.00" in page.text
     action = re.search(r'action="([^"]+/pay)"', page.text)
     assert action is not None
 
