@@ -78,7 +78,8 @@ async def test_a_lapse_done_by_another_writer_closes_the_checkout(
             now=clock.now(),
             rules=RULES,
         )
-        assert [j.key for j in (await s.scalars(select(Job))).all()] == [setup.booking_id]
+        closing = select(Job).where(Job.kind == service.CLOSE_CHECKOUTS_JOB)
+        assert [j.key for j in (await s.scalars(closing)).all()] == [setup.booking_id]
     assert (await support.booking(db, setup.booking_id)).status == Status.EXPIRED
     await assert_closed(db, clock, setup, p)
 
@@ -132,7 +133,8 @@ async def test_the_job_is_written_in_the_same_transaction(db: Database, clock: F
         async with db.transaction() as s:
             b = await service.get_booking(s, setup.booking_id, lock=True)
             await service.cancel(s, b, by="user", actor_id=None, now=clock.now(), rules=RULES)
-            assert len((await s.scalars(select(Job))).all()) == 1
+            closing = select(Job).where(Job.kind == service.CLOSE_CHECKOUTS_JOB)
+            assert len((await s.scalars(closing)).all()) == 1
             raise Abandon
     assert await close_jobs(db) == []
     assert (await support.booking(db, setup.booking_id)).status == Status.PENDING_PAYMENT

@@ -17,6 +17,8 @@ from pnplive.notification import planner
 from pnplive.notification.jobs import handlers
 from pnplive.notification.settings import NotificationSettings
 from pnplive.notification.telegram import TelegramNotifier, make_bot
+from pnplive.payment import refunds
+from pnplive.payment import service as payments
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
 from pnplive.worker.models import Job
@@ -24,8 +26,10 @@ from pnplive.worker.queue import enqueue
 from pnplive.worker.runner import Runner, RunnerConfig
 from tests.factories import make_performer, make_user
 from tests.fakes.bot_api import TOKEN, FakeBotApi
-from tests.payment.support import at, pending_booking
+from tests.payment.signers import SIGNERS
+from tests.payment.support import RULES, all_providers, at, pending_booking
 
+SANDBOX = next(signer for signer in SIGNERS if signer.provider == "sandbox")
 SETTINGS = NotificationSettings(reminder_minutes=[1440, 60, 15, 5])
 
 
@@ -52,7 +56,8 @@ def runner(db: Database, clock: FrozenClock, notifier: TelegramNotifier) -> Runn
 async def confirmed_booking(
     db: Database, clock: FrozenClock, *, language: str = "en", days: int = 2
 ) -> tuple[Booking, User, User]:
-    """A paid booking whose payment queued ``booking_confirmed``; returns member and performer."""
+    """A booking paid through the sandbox provider's signed webhook (which queues the
+    confirmation); returns it with its member and the performer's account."""
     setup = await pending_booking(db, clock, days=days, hour=18)
     async with db.transaction() as s:
         performer = await s.get(Performer, setup.performer_id)
@@ -65,17 +70,23 @@ async def confirmed_booking(
         member.language = language
         member.first_name = "Carlos"
         member.timezone = "America/New_York"
+    providers = all_providers()
+    payment = await payments.start_checkout(
+        db,
+        setup.booking_id,
+        providers=providers,
+        clock=clock,
+        public_base_url="http://testserver",
+        provider="sandbox",
+    )
+    body, headers = SANDBOX.paid(payment, clock.now())
+    result = await payments.process_webhook(
+        db, "sandbox", body, headers, providers=providers, clock=clock
+    )
+    assert [r.outcome for r in result.results] == ["confirmed"]
+    async with db.transaction() as s:
         booking = await s.scalar(select(Booking).where(Booking.public_id == setup.booking_id))
         assert booking is not None
-        await bookings.apply_payment(s, booking, now=clock.now())
-        await enqueue(
-            s,
-            "booking_confirmed",
-            booking.public_id,
-            due_at=clock.now(),
-            now=clock.now(),
-            payload={"booking": booking.public_id},
-        )
     return booking, member, performer_user
 
 
@@ -155,9 +166,8 @@ async def test_a_reschedule_moves_the_reminders(
             by="admin",
             actor_id=None,
             now=clock.now(),
-            rules=__import__("tests.payment.support", fromlist=["RULES"]).RULES,
+            rules=RULES,
         )
-        await planner.plan_rescheduled(s, b, old_start, clock.now(), SETTINGS.reminder_minutes)
         new_start = b.start_at
     await r.tick()
     moved = [c for c in bot_api.sent() if c.chat_id == member.telegram_id and "has moved" in c.text]
@@ -184,10 +194,11 @@ async def test_a_cancellation_removes_the_reminders_and_says_the_refund(
     async with db.transaction() as s:
         b = await s.get(Booking, booking.id)
         assert b is not None
-        await planner.plan_cancelled(s, b, clock.now(), refund_amount=b.amount)
-    left = await pending_notices(db)
-    assert all(":cancelled" in j.key for j in left)
-    await r.tick()
+        await refunds.cancel_booking(
+            s, b, by="admin", actor_id=None, now=clock.now(), rules=RULES, reason="ill"
+        )
+    await r.tick()  # the announcement removes the reminders and plans the notices
+    assert await pending_notices(db) == []
     cancel = [c for c in bot_api.sent() if "was cancelled" in c.text or "se ha cancelado" in c.text]
     assert {c.chat_id for c in cancel} == {member.telegram_id, performer_user.telegram_id}
     assert any("Refund: $" in c.text for c in cancel if c.chat_id == member.telegram_id)
@@ -268,3 +279,29 @@ async def test_admin_alerts_reach_every_admin_once(
     assert chats == sorted(a.telegram_id for a in admins)
     es = next(c for c in bot_api.calls if c.chat_id == admins[1].telegram_id)
     assert "a mano" in es.text and "5,00" in es.text
+
+
+@pytest.mark.asyncio
+async def test_an_unpaid_booking_that_lapses_tells_its_member(
+    db: Database, clock: FrozenClock, bot_api: FakeBotApi, notifier: TelegramNotifier
+) -> None:
+    setup = await pending_booking(db, clock, days=2, hour=18)
+    async with db.transaction() as s:
+        member = await s.get(User, setup.user_id)
+        assert member is not None
+        member.language = "es"
+    r = Runner(
+        db,
+        clock,
+        handlers(db, clock, notifier, SETTINGS),
+        periodic=[payments.expire_unpaid],
+        cfg=RunnerConfig(max_attempts=3),
+    )
+    await r.tick()
+    assert bot_api.calls == []
+    clock.advance(minutes=RULES.payment_timeout_minutes + 1)
+    await r.tick()
+    await r.tick()
+    (notice,) = bot_api.sent("sendMessage")
+    assert notice.chat_id == member.telegram_id
+    assert "ha caducado" in notice.text

@@ -28,6 +28,7 @@ from pnplive.availability.slots import (
     occupied,
     slot_problem,
 )
+from pnplive.booking import events
 from pnplive.booking.errors import (
     AccessDenied,
     BookingChanged,
@@ -173,6 +174,7 @@ async def transition(
             now=now,
             payload={"booking": booking.public_id},
         )
+    await events.announce_transition(session, booking, current, target, now)
     await record(
         session,
         booking,
@@ -605,6 +607,7 @@ async def reschedule(
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint
         raise SlotTaken("this time has just been taken") from exc
     await occupy_cells(session, booking)
+    await events.announce_reschedule(session, booking, old_start, now)
     await record(
         session,
         booking,

@@ -5,6 +5,8 @@
   confirmation to both sides and their reminders.
 - ``refund_issued``: the member's refund notice.
 - ``admin_alert``: one ``notify`` job per admin.
+- ``booking_cancelled``, ``booking_expired``, ``booking_rescheduled`` (announced by the booking
+  domain in the transaction of the change): notices to the sides; reminders removed or moved.
 - ``performer_online`` (written when a performer goes online): start the broadcast to followers.
 - ``broadcast``: send a broadcast's pending deliveries, paced (F-NTF-5).
 
@@ -16,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from pnplive.booking import events
 from pnplive.booking.models import Booking
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
@@ -28,7 +32,7 @@ from pnplive.notification.delivery import Extras, deliver
 from pnplive.notification.notifier import Notifier
 from pnplive.notification.pacing import Pacer
 from pnplive.notification.settings import NotificationSettings
-from pnplive.payment.models import Refund
+from pnplive.payment.models import LIVE_REFUND_STATUSES, Refund
 
 Handler = Callable[[dict[str, Any]], Awaitable[object]]
 
@@ -79,6 +83,34 @@ def handlers(
             count = await planner.fan_out_alert(session, digest, payload, clock.now())
         return f"{count} admins"
 
+    async def cancelled(payload: dict[str, Any]) -> object:
+        async with db.transaction() as session:
+            booking = await _booking(session, str(payload["booking"]))
+            if booking is None:
+                return "skipped: no such booking"
+            refund = await _refunded_amount(session, booking) if booking.paid_at else None
+            await planner.plan_cancelled(session, booking, clock.now(), refund)
+        return "planned"
+
+    async def expired(payload: dict[str, Any]) -> object:
+        async with db.transaction() as session:
+            booking = await _booking(session, str(payload["booking"]))
+            if booking is None:
+                return "skipped: no such booking"
+            await planner.plan_expired(session, booking, clock.now())
+        return "planned"
+
+    async def rescheduled(payload: dict[str, Any]) -> object:
+        async with db.transaction() as session:
+            booking = await _booking(session, str(payload["booking"]))
+            if booking is None:
+                return "skipped: no such booking"
+            previous = datetime.fromisoformat(str(payload["previous_start"]))
+            await planner.plan_rescheduled(
+                session, booking, previous, clock.now(), cfg.reminder_minutes
+            )
+        return "planned"
+
     async def online(payload: dict[str, Any]) -> object:
         async with db.transaction() as session:
             b = await broadcast.start_online(session, int(payload["performer"]), clock.now())
@@ -102,7 +134,21 @@ def handlers(
         BOOKING_CONFIRMED: confirmed,
         REFUND_ISSUED: refunded,
         ADMIN_ALERT: alert,
+        events.CANCELLED_JOB: cancelled,
+        events.EXPIRED_JOB: expired,
+        events.RESCHEDULED_JOB: rescheduled,
     }
+
+
+async def _refunded_amount(session: Any, booking: Booking) -> int:
+    """What the member gets back for ``booking`` (refunds owed, sent or made)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Refund.amount), 0)).where(
+            Refund.booking_id == booking.id,
+            Refund.status.in_([s.value for s in LIVE_REFUND_STATUSES]),
+        )
+    )
+    return int(total or 0)
 
 
 async def _booking(session: Any, public_id: str) -> Booking | None:

@@ -16,7 +16,7 @@ from pnplive.notification import broadcast
 router = APIRouter(tags=["notifications"])
 
 PerformerId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Performer id.")]
-BroadcastId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Broadcast id.")]
+BroadcastId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Broadcast id.")]
 
 
 class FollowOut(BaseModel):

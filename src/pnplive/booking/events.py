@@ -1,0 +1,57 @@
+"""What the rest of the product hears about a booking, through the jobs outbox.
+
+The booking domain announces a change as a job written in the transaction of the change
+(``booking_cancelled``, ``booking_expired``, ``booking_rescheduled``); the notification side
+handles them (notices, moving or removing reminders). This keeps booking from importing the
+domains that react to it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pnplive.booking.models import Booking
+from pnplive.booking.states import Status
+from pnplive.worker.queue import enqueue
+
+CANCELLED_JOB = "booking_cancelled"
+EXPIRED_JOB = "booking_expired"
+RESCHEDULED_JOB = "booking_rescheduled"
+
+# A cancellation is news to both sides only once the call was paid for; an unpaid booking that
+# lapses while its member was paying is news to the member.
+ANNOUNCED: dict[tuple[Status, Status], str] = {
+    (Status.CONFIRMED, Status.CANCELLED): CANCELLED_JOB,
+    (Status.LIVE, Status.CANCELLED): CANCELLED_JOB,
+    (Status.PENDING_PAYMENT, Status.EXPIRED): EXPIRED_JOB,
+}
+
+
+async def announce_transition(
+    session: AsyncSession, booking: Booking, current: Status, target: Status, now: datetime
+) -> None:
+    kind = ANNOUNCED.get((current, target))
+    if kind is not None:
+        await enqueue(
+            session,
+            kind,
+            booking.public_id,
+            due_at=now,
+            now=now,
+            payload={"booking": booking.public_id},
+        )
+
+
+async def announce_reschedule(
+    session: AsyncSession, booking: Booking, previous_start: datetime, now: datetime
+) -> None:
+    await enqueue(
+        session,
+        RESCHEDULED_JOB,
+        f"{booking.public_id}:{booking.reschedule_count}",
+        due_at=now,
+        now=now,
+        payload={"booking": booking.public_id, "previous_start": previous_start.isoformat()},
+    )
