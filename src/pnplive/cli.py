@@ -212,7 +212,14 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     async def work(db: Database) -> None:
-        await build_runner(db, SystemClock()).run_forever(interval)
+        from pnplive.notification.setup import notifier_from_settings
+
+        notifier = notifier_from_settings(get_settings())
+        try:
+            await build_runner(db, SystemClock(), notifier=notifier).run_forever(interval)
+        finally:
+            if notifier is not None:
+                await notifier.close()
 
     try:
         run_with_db(work)

@@ -64,10 +64,13 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         worker: asyncio.Task[None] | None = None
+        notifier = None
         if run_worker:
+            from pnplive.notification.setup import notifier_from_settings
             from pnplive.worker.app import build_runner
 
-            runner = build_runner(database, app.state.clock)
+            notifier = notifier_from_settings(settings)
+            runner = build_runner(database, app.state.clock, notifier=notifier)
             worker = asyncio.create_task(runner.run_forever(stop=stop), name="pnplive-worker")
         try:
             yield
@@ -75,6 +78,8 @@ def create_app(
             stop.set()
             if worker is not None:
                 await worker
+            if notifier is not None:
+                await notifier.close()
             if owns_db:
                 await database.dispose()
 

@@ -7,6 +7,8 @@ from typing import Any
 from pnplive.booking import idempotency
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
+from pnplive.notification import jobs as notification_jobs
+from pnplive.notification.notifier import Notifier
 from pnplive.payment import jobs as payment_jobs
 from pnplive.payment import service as payments
 from pnplive.payment.providers.registry import Providers, build
@@ -19,12 +21,14 @@ def build_runner(
     clock: Clock,
     providers: Providers | None = None,
     cfg: RunnerConfig | None = None,
+    notifier: Notifier | None = None,
 ) -> Runner:
     """Refunds and checkout expiry (payments); each pass also lapses unpaid bookings (F-BK-3)
-    and forgets idempotency keys past their time.
+    and forgets idempotency keys past their time. With a notifier, also the notices, reminders,
+    alerts and broadcasts (F-NTF-1..5).
 
-    Jobs of kinds without a handler here (notices, alerts) stay queued for the runner that
-    gains their handlers.
+    Jobs of kinds without a handler here (notices, when no notifier is configured) stay queued
+    for a runner that has their handlers.
     """
     providers = providers or build(PaymentSettings())
 
@@ -34,6 +38,10 @@ def build_runner(
 
         return handle
 
-    handlers = {kind: payment_handler(kind) for kind in payment_jobs.HANDLERS}
+    handlers: dict[str, JobHandler] = {
+        kind: payment_handler(kind) for kind in payment_jobs.HANDLERS
+    }
+    if notifier is not None:
+        handlers.update(notification_jobs.handlers(db, clock, notifier))
     periodic: list[PeriodicTask] = [payments.expire_unpaid, idempotency.purge_expired]
     return Runner(db, clock, handlers, periodic=periodic, cfg=cfg)
