@@ -2,6 +2,8 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Test processes (pytest-xdist); each builds its own database.
+TEST_WORKERS ?= auto
 
 .PHONY: install run test lint format bench
 
@@ -18,7 +20,7 @@ run: install
 	$(BIN)/pnplive serve
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests bench
