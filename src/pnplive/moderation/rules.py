@@ -5,6 +5,8 @@ Each rule is a named pattern over one view of the normalised text (``normalise.p
 category, decision and score it gives. A rule may need a second pattern to match too (``also``:
 "sell" near a drug name) or be silenced by one (``unless``: "my son is 8 years old"). A finding's
 reason names the rule and quotes what it matched, so an admin sees why.
+
+Vocabularies are written one alternative (a regular expression) per line, matched as whole words.
 """
 
 from __future__ import annotations
@@ -43,435 +45,440 @@ class Rule:
         return found.group(0)
 
 
-def rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-def words(*alternatives: str) -> str:
-    """A group matching any of the alternatives as whole words (each may be a regex)."""
+def words(block: str) -> str:
+    """One alternative per line (blank lines and ``#`` lines skipped), matched as whole words."""
+    alternatives = [
+        line.strip()
+        for line in block.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
     return r"\b(?:" + "|".join(alternatives) + r")\b"
 
 
 # --- vocabularies shared by several rules -------------------------------------------------------
 
-SEXUAL = words(
-    r"naked",
-    r"nudes?",
-    r"sex\w*",
-    r"horny",
-    r"dick",
-    r"cock",
-    r"puss(?:y|ies)",
-    r"boobs?",
-    r"tits?",
-    r"cum",
-    r"masturbat\w*",
-    r"jerk(?:ing)? off",
-    r"strip\w*",
-    r"undress\w*",
-    r"touch (?:her|him|them)selves",
-    r"show (?:me )?(?:her|his|your) body",
-    r"private parts",
-    r"desnud[oa]s?",
-    r"sexo",
-    r"sexual\w*",
-    r"cachond[oa]s?",
-    r"verga",
-    r"polla",
-    r"tetas?",
-    r"coño",
-    r"chup\w+",
-    r"foll\w+",
-    r"tocarse",
-    r"tocarla",
-    r"tocarlo",
-    r"pack",
-    r"encuerad\w*",
-    r"porn\w*",
-    r"xxx",
-    r"caliente",
-    r"hot",
-    r"show",
-    r"cam",
-    r"on cam",
-    r"en camara",
-    r"videollamada",
-    r"llamada",
-    r"call",
-    r"encuentro",
-    r"fotos?",
-    r"pics?",
-    r"videos?",
+SEXUAL = words(r"""
+    naked
+    nudes?
+    sex\w*
+    horny
+    dick
+    cock
+    puss(?:y|ies)
+    boobs?
+    tits?
+    cum
+    masturbat\w*
+    jerk(?:ing)? off
+    strip\w*
+    undress\w*
+    show (?:me )?(?:her|his|your) body
+    private parts
+    desnud[oa]s?
+    cachond[oa]s?
+    verga
+    polla
+    tetas?
+    coño
+    chup\w+
+    foll\w+
+    tocar(?:se|la|lo)
+    packs?
+    encuerad\w*
+    porn\w*
+    xxx
+    caliente
+    hot
+    show
+    cams?
+    en camara
+    en cámara
+    videollamada
+    llamada
+    calls?
+    encuentro
+    fotos?
+    pics?
+    videos?
+    watch
+    join
+""")
+CHILD = words(r"""
+    kids?
+    child(?:ren)?
+    little (?:girl|boy)s?
+    young (?:girl|boy)s?
+    niñ[oa]s?
+    nenas?
+    nenit[oa]s?
+    chiquit[oa]s?
+    menores?
+    peque(?:ñ|n)[oa]s?
+    colegiala
+    schoolgirl
+    preteens?
+    pre teens?
+    minors?
+    underage
+""")
+FAMILY_OR_THINGS = words(r"""
+    son
+    daughter
+    kids?
+    child
+    nephew
+    niece
+    brother
+    sister
+    hij[oa]s?
+    sobrin[oa]s?
+    herman[oa]s?
+    dog
+    cat
+    puppy
+    perr[oa]s?
+    gat[oa]s?
+    car
+    carro
+    coche
+    laptop
+    phone
+    celular
+    relationship
+    account
+    cuenta
+    company
+    empresa
+    married
+    casad[oa]s?
+    job
+    trabajo
+    business
+    negocio
+    sobriety
+    sober
+    clean
+    limpi[oa]
+""")
+UNDER_18 = (
+    r"(?:1[0-7]|[1-9]|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|diez|once|"
+    r"doce|trece|catorce|quince|dieci ?seis|dieci ?siete)"
 )
-CHILD = words(
-    r"kids?",
-    r"child(?:ren)?",
-    r"little (?:girl|boy)s?",
-    r"young (?:girl|boy)s?",
-    r"niñ[oa]s?",
-    r"nenas?",
-    r"nenit[oa]s?",
-    r"chiquit[oa]s?",
-    r"menores?",
-    r"peque(?:ñ|n)[oa]s?",
-    r"colegiala",
-    r"schoolgirl",
-    r"preteens?",
-    r"pre teens?",
-    r"minors?",
-    r"underage",
+# what a number followed by these is: a time, a price, a duration, a height ...
+NOT_AN_AGE = (
+    r"(?!\s*(?:min\w*|:|am\b|pm\b|h\b|hrs?\b|hours?|horas?|usd|\$|dollars?|dolares|"
+    r"pesos|euros?|%|k\b|cm|inch\w*|pulgadas|pies|feet|ft|mil\b|veces|times|x\b|"
+    r"more|mas|mins|segundos|seconds|o'?clock|de la|del|en punto|stars|estrellas))"
 )
-FAMILY_OR_THINGS = words(
-    r"son",
-    r"daughter",
-    r"kid",
-    r"kids",
-    r"child",
-    r"nephew",
-    r"niece",
-    r"brother",
-    r"sister",
-    r"hij[oa]s?",
-    r"sobrin[oa]s?",
-    r"herman[oa]s?",
-    r"dog",
-    r"cat",
-    r"puppy",
-    r"perr[oa]s?",
-    r"gat[oa]s?",
-    r"car",
-    r"carro",
-    r"coche",
-    r"laptop",
-    r"phone",
-    r"celular",
-    r"relationship",
-    r"account",
-    r"cuenta",
-    r"company",
-    r"empresa",
-    r"married",
-    r"casad[oa]s?",
-    r"job",
-    r"trabajo",
-    r"business",
-    r"negocio",
-    r"sobriety",
-    r"sober",
-    r"clean",
-    r"limpi[oa]",
-)
-UNDER_18 = r"(?:1[0-7]|[1-9])"
-TRADE = words(
-    r"sell\w*",
-    r"sale",
-    r"buy\w*",
-    r"bought",
-    r"deliver\w*",
-    r"plug",
-    r"dealer",
-    r"supply",
-    r"supplier",
-    r"order",
-    r"per gram",
-    r"grams?",
-    r"gr",
-    r"bags?",
-    r"8 ?ball",
-    r"eight ball",
-    r"ounce",
-    r"oz",
-    r"price",
-    r"prices",
-    r"vend\w*",
-    r"compr\w*",
-    r"entreg\w*",
-    r"domicilio",
-    r"gramos?",
-    r"bolsas?",
-    r"onzas?",
-    r"precios?",
-    r"a cuanto",
-    r"cuanto (?:cuesta|vale)",
-    r"consigo",
-    r"conseguir",
-    r"get you some",
-    r"hook you up",
-    r"menudeo",
-    r"envios?",
-    r"shipping",
-    r"ship",
-    r"i got",
-    r"tengo",
-    r"have some",
-    r"traigo",
-    r"bring",
-)
-DRUGS = words(
-    r"coke",
-    r"cocaine",
-    r"cocaina",
-    r"coca",
-    r"perico",
-    r"blow",
-    r"tus[sh]?i",
-    r"tucibi",
-    r"2cb",
-    r"molly",
-    r"mdma",
-    r"ecstasy",
-    r"extasis",
-    r"meth",
-    r"tina",
-    r"crystal",
-    r"cristal",
-    r"ice",
-    r"chems?",
-    r"ghb",
-    r"gbl",
-    r"ketamin[ae]",
-    r"keta",
-    r"special k",
-    r"heroin[ae]?",
-    r"fentanyl",
-    r"fentanilo",
-    r"crack",
-    r"lsd",
-    r"acid",
-    r"shrooms",
-    r"hongos",
-    r"xanax",
-    r"oxy\w*",
-    r"percs?",
-    r"percocet",
-    r"adderall",
-    r"rivotril",
-    r"clonazepam",
-    r"mephedrone",
-    r"mefedrona",
-    r"pills",
-    r"pastillas",
-    r"pepas",
-    r"popper?s",
-    r"weed",
-    r"marihuana",
-    r"mota",
-    r"cripy",
-    r"creepy",
-)
-WEAPONS = words(
-    r"guns?",
-    r"pistols?",
-    r"glock",
-    r"rifles?",
-    r"ar ?15",
-    r"ammo",
-    r"bullets",
-    r"firearms?",
-    r"armas?",
-    r"pistolas?",
-    r"rifles?",
-    r"municion\w*",
-    r"balas",
-    r"revolver",
-    r"fierro",
-    r"ghost gun",
-    r"silencer",
-    r"silenciador",
-)
-CONTACT_APPS = words(
-    r"whats ?app",
-    r"whatsap",
-    r"wsp",
-    r"wpp",
-    r"wasap",
-    r"guasap",
-    r"whats",
-    r"wa",
-    r"telegram",
-    r"tg",
-    r"signal",
-    r"snap(?:chat)?",
-    r"insta(?:gram)?",
-    r"ig",
-    r"kik",
-    r"skype",
-    r"facebook",
-    r"fb",
-    r"messenger",
-    r"twitter",
-    r"tiktok",
-    r"discord",
-    r"wickr",
-    r"viber",
-    r"line",
-    r"onlyfans",
-    r"only fans",
-    r"of",
-    r"fansly",
-    r"zoom",
-    r"facetime",
-    r"hangouts",
-    r"threema",
-    r"session app",
-    r"grindr",
-    r"scruff",
-    r"tinder",
-)
-CONTACT_INTENT = words(
-    r"add me",
-    r"text me",
-    r"message me",
-    r"msg me",
-    r"hit me up",
-    r"dm me",
-    r"dm",
-    r"find me",
-    r"follow me",
-    r"reach me",
-    r"call me",
-    r"contact me",
-    r"talk (?:on|in|by|over)",
-    r"my",
-    r"mine",
-    r"your",
-    r"ur",
-    r"you on",
-    r"you have",
-    r"u have",
-    r"you got",
-    r"on my",
-    r"mi",
-    r"tu",
-    r"tienes",
-    r"tenes",
-    r"escribe\w*",
-    r"agrega\w*",
-    r"añade\w*",
-    r"anade\w*",
-    r"manda\w*",
-    r"habla\w*",
-    r"contacta\w*",
-    r"busca\w*",
-    r"sigue\w*",
-    r"llama\w*",
-    r"pasame",
-    r"pasa\w*",
-    r"dame",
-    r"let'?s (?:move|go|switch|continue|talk|chat)",
-    r"move (?:this|it|to)",
-    r"switch to",
-    r"continue on",
-    r"over on",
-    r"outside",
-    r"seguimos",
-    r"hablemos",
-    r"vamos a",
-    r"por",
-    r"via",
-    r"vía",
-    r"al",
-    r"en mi",
-    r"username",
-    r"user",
-    r"usuario",
-    r"handle",
-    r"cuenta",
-    r"account",
-    r"number",
-    r"numero",
-    r"link",
-    r"enlace",
-    r"private",
-    r"privado",
-    r"priv",
-)
-PAY_APPS = words(
-    r"venmo",
-    r"cash ?app",
-    r"zelle",
-    r"pay ?pal",
-    r"nequi",
-    r"davi ?plata",
-    r"bizum",
-    r"mercado ?pago",
-    r"western union",
-    r"money ?gram",
-    r"oxxo",
-    r"revolut",
-    r"wise",
-    r"skrill",
-    r"apple pay",
-    r"google pay",
-    r"gpay",
-    r"transferencia",
-    r"bank transfer",
-    r"wire transfer",
-    r"wire",
-    r"deposito",
-    r"consignacion",
-    r"consigna\w*",
-    r"bancolombia",
-    r"spei",
-    r"clabe",
-    r"iban",
-    r"yape",
-    r"plin",
-    r"usdt",
-    r"btc",
-    r"bitcoin",
-    r"eth",
-    r"ethereum",
-    r"binance",
-    r"crypto",
-    r"cripto",
-    r"wallet",
-    r"billetera",
-    r"efectivo",
-    r"cash",
-)
-PAY_INTENT = words(
-    r"pay (?:me|you)",
-    r"send (?:me|it)",
-    r"paying",
-    r"i'?ll pay",
-    r"te pago",
-    r"pagame",
-    r"pagarte",
-    r"pagarme",
-    r"pago por",
-    r"me pagas",
-    r"me mandas",
-    r"mandame",
-    r"envia\w*",
-    r"envíame",
-    r"te paso",
-    r"por fuera",
-    r"afuera",
-    r"fuera de la app",
-    r"outside",
-    r"off (?:the )?(?:app|platform|site)",
-    r"directly",
-    r"directo",
-    r"directamente",
-    r"cheaper",
-    r"mas barato",
-    r"discount",
-    r"descuento",
-    r"skip the (?:app|fees?)",
-    r"no fees?",
-    r"sin comision",
-    r"evita\w* (?:la )?comision",
-    r"avoid (?:the )?fees?",
-    r"my",
-    r"mi",
-    r"to",
-    r"a mi",
-    r"al",
-    r"deposit",
-    r"consign\w*",
-    r"instead",
-)
+TRADE = words(r"""
+    sell\w*
+    sale
+    buy\w*
+    bought
+    deliver\w*
+    plug
+    dealer
+    supply
+    supplier
+    order
+    per gram
+    grams?
+    gr
+    bags?
+    8 ?ball
+    eight ball
+    ounce
+    oz
+    prices?
+    vend\w*
+    compr\w*
+    entreg\w*
+    domicilio
+    gramos?
+    bolsas?
+    onzas?
+    precios?
+    a cuanto
+    cuanto (?:cuesta|vale)
+    consigo
+    conseguir
+    get you some
+    hook you up
+    menudeo
+    envios?
+    shipping
+    ship
+    i got
+    got
+    tengo
+    have some
+    traigo
+    bring
+""")
+DRUGS = words(r"""
+    coke
+    c[o0]k[e3]
+    cocaine
+    cocaina
+    coca
+    perico
+    blow
+    tus[sh]?i
+    tucibi
+    2cb
+    molly
+    mdma
+    ecstasy
+    extasis
+    éxtasis
+    meth
+    tina
+    crystal
+    cristal
+    ice
+    chems?
+    ghb
+    gbl
+    ketamin[ae]
+    keta
+    special k
+    heroin[ae]?
+    fentanyl
+    fentanilo
+    crack
+    lsd
+    acid
+    shrooms
+    hongos
+    xanax
+    oxy\w*
+    percs?
+    percocet
+    adderall
+    rivotril
+    clonazepam
+    mephedrone
+    mefedrona
+    pills
+    pastillas
+    pepas
+    weed
+    marihuana
+    mota
+    cripy
+    creepy
+""")
+WEAPONS = words(r"""
+    guns?
+    pistols?
+    glock
+    rifles?
+    ar ?15
+    ammo
+    bullets
+    firearms?
+    armas?
+    pistolas?
+    municion\w*
+    balas
+    revolver
+    fierro
+    ghost gun
+    silencer
+    silenciador
+""")
+CONTACT_APPS = words(r"""
+    whats ?app
+    whatsap
+    wsp
+    wpp
+    wasap
+    guasap
+    whats
+    wa
+    telegram
+    tg
+    signal
+    snap(?:chat)?
+    insta(?:gram)?
+    ig
+    kik
+    skype
+    facebook
+    fb
+    messenger
+    twitter
+    tiktok
+    discord
+    wickr
+    viber
+    onlyfans
+    only fans
+    fansly
+    zoom
+    facetime
+    hangouts
+    threema
+    grindr
+    scruff
+    tinder
+""")
+CONTACT_INTENT = words(r"""
+    add me
+    text me
+    message me
+    msg me
+    hit me up
+    dm me
+    dm
+    find me
+    follow me
+    reach me
+    call me
+    contact me
+    talk (?:on|in|by|over)
+    my
+    mine
+    your
+    ur
+    you on
+    you have
+    u have
+    you got
+    on my
+    mi
+    tu
+    tienes
+    tenes
+    escribe\w*
+    agrega\w*
+    añade\w*
+    anade\w*
+    manda\w*
+    habla\w*
+    contacta\w*
+    busca\w*
+    sigue\w*
+    llama\w*
+    pasame
+    pasa\w*
+    dame
+    let'?s (?:move|go|switch|continue|talk|chat)
+    move (?:this|it|to)
+    switch to
+    continue on
+    over on
+    outside
+    seguimos
+    hablemos
+    vamos a
+    por
+    via
+    vía
+    al
+    en mi
+    username
+    user
+    usuario
+    handle
+    cuenta
+    account
+    number
+    numero
+    link
+    enlace
+    private
+    privado
+    priv
+""")
+PAY_APPS = words(r"""
+    venmo
+    cash ?app
+    zelle
+    pay ?pal
+    nequi
+    davi ?plata
+    bizum
+    mercado ?pago
+    western union
+    money ?gram
+    oxxo
+    revolut
+    wise
+    skrill
+    apple pay
+    google pay
+    gpay
+    transferencia
+    transfiere\w*
+    bank transfer
+    wire transfer
+    wire
+    deposito
+    consignacion
+    consigna\w*
+    bancolombia
+    spei
+    clabe
+    iban
+    yape
+    plin
+    usdt
+    btc
+    bitcoin
+    eth
+    ethereum
+    binance
+    crypto
+    cripto
+    wallet
+    billetera
+    efectivo
+    cash
+""")
+PAY_INTENT = words(r"""
+    pay (?:me|you)
+    send (?:me|it)
+    paying
+    i'?ll pay
+    te pago
+    pagame
+    pagarte
+    pagarme
+    pago por
+    me pagas
+    me mandas
+    mandame
+    envia\w*
+    envíame
+    te paso
+    por fuera
+    afuera
+    fuera de la app
+    outside
+    off (?:the )?(?:app|platform|site)
+    directly
+    directo
+    directamente
+    cheaper
+    mas barato
+    menos
+    discount
+    descuento
+    skip the (?:app|fees?)
+    no fees?
+    sin comision
+    evita\w* (?:la )?comision
+    avoid (?:the )?fees?
+    my
+    mi
+    to
+    a mi
+    al
+    deposit
+    consign\w*
+    instead
+""")
 OWN_DOMAINS = r"(?:pnplive\.(?:com|app|co))"
 
 
@@ -488,968 +495,783 @@ def _rules() -> list[Rule]:
         also: str | None = None,
         unless: str | None = None,
     ) -> None:
-        r.append(
-            Rule(
-                name,
-                category,
-                decision,
-                score,
-                rx(pattern),
-                view,
-                rx(also) if also else None,
-                rx(unless) if unless else None,
-            )
-        )
+        compiled = (re.compile(p) if p else None for p in (also, unless))
+        r.append(Rule(name, category, decision, score, re.compile(pattern), view, *compiled))
 
     M, NC, V, H = Category.MINORS, Category.NON_CONSENT, Category.VIOLENCE, Category.HARASSMENT
-    SH, IG, OP, SP = (
-        Category.SELF_HARM,
-        Category.ILLEGAL_GOODS,
-        Category.OFF_PLATFORM,
-        Category.SPAM,
-    )
+    SH, IG = Category.SELF_HARM, Category.ILLEGAL_GOODS
+    OP, SP = Category.OFF_PLATFORM, Category.SPAM
     B, HO = Decision.BLOCK, Decision.HOLD
 
+    # fmt: off
     # --- minors ---------------------------------------------------------------------------
-    not_a_unit = (
-        r"(?!\s*(?:min\w*|:|am\b|pm\b|h\b|hrs?\b|hours?|horas?|usd|\$|dollars?|dolares|"
-        r"pesos|euros?|%|k\b|cm|inch\w*|pulgadas|pies|feet|ft|mil\b|veces|times|x\b|"
-        r"more|mas|mins|segundos|seconds|o'?clock|de la|del|en punto))"
+    # "años" alone is often a span of time ("hace 5 años"), so Spanish ages need a verb or "de"
+    age_in_years = (
+        r"\b" + UNDER_18 + r"\s*(?:yo|y o|years? old|yrs? old|year old)\b"
+        r"|\b(?:tengo|tiene|tienes|tenia|de|cumpl\w*|con) (?:solo |apenas )?" + UNDER_18
+        + r"\s*(?:a[nñ]os|añitos|anitos)\b"
     )
-    add(
-        "minors.stated_age",
-        M,
-        B,
-        0.95,
+    add("minors.stated_age", M, B, 0.95,
         r"\b(?:i'?m|i am|im|am|she'?s|he'?s|she is|he is|turned|turning|just turned|cumpli|"
         r"cumplo|acabo de cumplir|voy a cumplir)\s+(?:only |just |solo |apenas |like )?"
-        + UNDER_18
-        + r"\b"
-        + not_a_unit,
-        unless=FAMILY_OR_THINGS,
-    )
-    add(
-        "minors.age_in_years",
-        M,
-        B,
-        0.95,
-        r"\b" + UNDER_18 + r"\s*(?:yo|y o|years? old|yrs? old|year old|a[nñ]os|añitos|anitos)\b",
-        unless=FAMILY_OR_THINGS,
-    )
-    add(
-        "minors.family_age_sexual",
-        M,
-        B,
-        0.9,
-        r"\b" + UNDER_18 + r"\s*(?:yo|y o|years? old|yrs? old|year old|a[nñ]os)\b",
-        also=SEXUAL,
-    )
-    add(
-        "minors.explicit_words",
-        M,
-        B,
-        0.95,
-        words(
-            r"underage",
-            r"under age",
-            r"menor(?:es)? de edad",
-            r"jailbait",
-            r"lolis?",
-            r"lolita",
-            r"shota\w*",
-            r"pedo\w*",
-            r"child porn\w*",
-            r"cp",
-            r"pornografia infantil",
-            r"preteens?",
-            r"pre teens?",
-            r"not 18 yet",
-            r"not eighteen",
-            r"no tengo 18",
-            r"aun no tengo 18",
-            r"todavia no tengo 18",
-            r"under 18",
-            r"menos de 18",
-            r"not legal yet",
-            r"barely 1[0-7]",
-        ),
-        unless=words(
-            r"no (?:underage|minors|menores)",
-            r"18\+ only",
-            r"solo mayores",
-            r"adults only",
-            r"no one under 18",
-            r"nadie menor",
-            r"not allowed",
-            r"prohibid\w*",
-        ),
-    )
-    add(
-        "minors.school",
-        M,
-        HO,
-        0.7,
-        words(
-            r"middle school",
-            r"junior high",
-            r"[6-9]th grade",
-            r"1[01]th grade",
-            r"secundaria",
-            r"el colegio",
-            r"al colegio",
-            r"del colegio",
-            r"mi profe",
-            r"my teacher",
-            r"my mom (?:doesn'?t|won'?t) (?:know|let)",
-            r"mi mama no (?:sabe|me deja)",
-            r"after school",
-            r"despues del cole",
-        ),
-        unless=words(
-            r"years ago",
-            r"hace \w+ a[nñ]os",
-            r"back in",
-            r"cuando (?:era|estaba)",
-            r"when i was",
-            r"used to",
-        ),
-    )
-    add(
-        "minors.child_sexual",
-        M,
-        B,
-        0.9,
-        CHILD,
-        also=SEXUAL,
-        unless=words(
-            r"no (?:kids|children|niños|menores|minors)",
-            r"without (?:the )?kids",
-            r"kids are (?:asleep|sleeping|at school)",
-            r"sin (?:los )?niños",
-            r"my kids?",
-            r"mis hij\w+",
-            r"los niños ya",
-            r"niños dormidos",
-        ),
-    )
-    add(
-        "minors.young_looking",
-        M,
-        HO,
-        0.6,
-        words(
-            r"look(?:s|ing)? (?:very |really )?young(?:er)?",
-            r"parece(?:s)? (?:de )?(?:una )?nin\w*",
-            r"pareces? menor",
-            r"teen",
-            r"teens",
-            r"schoolgirl",
-            r"colegiala",
-            r"school uniform",
-            r"uniforme escolar",
-        ),
-        unless=words(r"1[89]", r"2\d", r"over 18", r"mayor de edad", r"adult"),
-    )
+        + UNDER_18 + r"\b" + NOT_AN_AGE,
+        unless=FAMILY_OR_THINGS)
+    add("minors.age_in_years", M, B, 0.95, age_in_years, unless=FAMILY_OR_THINGS)
+    add("minors.family_age_sexual", M, B, 0.9, age_in_years, also=SEXUAL)
+    add("minors.tengo_age", M, B, 0.9,
+        r"\b(?:tengo|tiene|tienes) (?:solo |apenas )?" + UNDER_18
+        + r"(?=\s*(?:$|pero\b|y\b|jeje|jaja|lol|xd|no le|porfa))",
+        unless=FAMILY_OR_THINGS)
+    add("minors.third_party_age", M, B, 0.9,
+        r"\b(?:is|es|tiene|she'?s|he'?s|turned)\s+(?:only |just |solo |apenas )?"
+        + UNDER_18 + r"\b" + NOT_AN_AGE,
+        also=SEXUAL)
+    add("minors.is_a_minor", M, B, 0.9, words(r"""
+        (?:i'?m|i am|im|soy) (?:a |un |una )?(?:minor|menor)(?! (?:issue|bug|detail|change|problem|thing|shareholder|que))
+    """))
+    add("minors.a_minor_sexual", M, B, 0.9, words(r"""
+        (?:una|un|a|with a|con una?) (?:menor|minor)
+    """), also=SEXUAL, unless=words(r"minor (?:issue|bug|detail|change|problem|thing)"))
+    add("minors.relative_age_sexual", M, B, 0.9,
+        r"\b(?:hij[oa]|hijastr[oa]|sobrin[oa]|herman[oa]|prim[oa]|daughter|son|niece|nephew|"
+        r"step ?daughter|step ?son|friend|amig[oa]|cousin|sister|brother)(?:'s)? (?:de |is |es |tiene |who is |que tiene )?"
+        + UNDER_18 + r"\b" + NOT_AN_AGE,
+        also=SEXUAL)
+    add("minors.explicit_words", M, B, 0.95, words(r"""
+        underage
+        under age
+        menor(?:es)? de edad
+        jailbait
+        lolis?
+        lolita
+        shota\w*
+        pedo\w*
+        child porn\w*
+        cp
+        pornografia infantil
+        preteens?
+        pre teens?
+        not 18 yet
+        not eighteen
+        no tengo 18
+        aun no tengo 18
+        todavia no tengo 18
+        under 18
+        menos de 18
+        not legal yet
+        barely 1[0-7]
+    """), unless=words(r"""
+        no (?:underage|minors|menores)
+        18\+ only
+        solo mayores
+        adults only
+        no one under 18
+        nadie menor
+        not allowed
+        prohibid\w*
+    """))
+    add("minors.school", M, HO, 0.7, words(r"""
+        middle school
+        junior high
+        [6-9]th grade
+        1[01]th grade
+        secundaria
+        el colegio
+        al colegio
+        del colegio
+        mi profe
+        my teacher
+        my mom (?:doesn'?t|won'?t) (?:know|let)
+        mi mama no (?:sabe|me deja)
+        after school
+        despues del cole
+    """), unless=words(r"""
+        years ago
+        hace \w+ a[nñ]os
+        back in
+        cuando (?:era|estaba)
+        when i was
+        used to
+    """))
+    add("minors.child_sexual", M, B, 0.9, CHILD, also=SEXUAL, unless=words(r"""
+        no (?:kids|children|niños|menores|minors)
+        without (?:the )?kids
+        kids are (?:asleep|sleeping|at school)
+        sin (?:los )?niños
+        my kids?
+        mis hij\w+
+        los niños ya
+        niños dormidos
+    """))
+    add("minors.young_looking", M, HO, 0.6, words(r"""
+        look(?:s|ing)? (?:very |really )?young(?:er)?
+        parece(?:s)? (?:de )?(?:una )?ni[nñ]\w*
+        pareces? menor
+        teens?
+        schoolgirl
+        colegiala
+        school uniform
+        uniforme escolar
+    """), unless=words(r"""
+        1[89]
+        2\d
+        over 18
+        mayor de edad
+        adult
+    """))
 
     # --- non-consent ----------------------------------------------------------------------
-    add(
-        "non_consent.drugging",
-        NC,
-        B,
-        0.95,
-        words(
-            r"roofie\w*",
-            r"rohypnol",
-            r"burundanga",
-            r"escopolamina",
-            r"(?:slip|put|spike|drop)\w* (?:something|a pill|some\w*|it|ghb|g) in (?:her|his|their|your) drink",
-            r"spike\w* (?:her|his|their|your) drink",
-            r"drug (?:her|him|them)",
-            r"drogarl[ao]",
-            r"echarle algo (?:en|a) (?:la|su) bebida",
-            r"ponerle algo en (?:la|su) bebida",
-        ),
-    )
-    add(
-        "non_consent.incapacitated",
-        NC,
-        B,
-        0.9,
-        words(
-            r"(?:while|when) (?:she'?s|he'?s|she is|he is|they'?re|you'?re) (?:asleep|sleeping|passed out|unconscious|blacked out|too drunk|wasted)",
-            r"mientras (?:esta|duerme|está) (?:dormid[oa]|inconsciente|borrach[oa])",
-            r"(?:dormid[oa]|inconsciente|desmayad[oa]) (?:y|para)",
-            r"too drunk to (?:say no|know|consent)",
-            r"no se va a dar cuenta",
-            r"won'?t (?:even )?(?:notice|remember)",
-        ),
-    )
-    add(
-        "non_consent.secret_recording",
-        NC,
-        B,
-        0.9,
-        words(
-            r"record\w*",
-            r"screen ?record\w*",
-            r"screenshot\w*",
-            r"capture",
-            r"grab\w*",
-            r"captur\w*",
-            r"film\w*",
-            r"tape",
-        ),
-        also=words(
-            r"without (?:her|him|them|you|your) (?:knowing|consent|permission|noticing)",
-            r"secretly",
-            r"in secret",
-            r"behind (?:her|his|your) back",
-            r"sin que (?:se )?(?:sepa|sepas|de cuenta|des cuenta|entere|enteres)",
-            r"a escondidas",
-            r"sin (?:su|tu) permiso",
-            r"sin permiso",
-            r"sin que lo sepa",
-            r"won'?t know",
-            r"no se entera",
-            r"she won'?t",
-            r"he won'?t",
-        ),
-    )
-    add(
-        "non_consent.leak",
-        NC,
-        B,
-        0.95,
-        words(
-            r"(?:leak|post|share|send|spread|upload|publish|expose)\w* (?:your|her|his|their|all your|tus|sus) (?:nudes|pics|photos|videos?|fotos|recordings?|content)",
-            r"(?:publicar|subir|filtrar|mandar|enviar|compartir|difundir)(?:e)? (?:tus|sus) (?:fotos|videos?|nudes|packs?|grabacion\w*)",
-            r"(?:everyone|todos|tu familia|your family|your boss|tu jefe) (?:will|va a|van a) (?:see|ver)",
-            r"revenge porn",
-            r"porno de venganza",
-            r"send (?:them|it) to your (?:family|boss|wife|husband)",
-            r"mandarselo a tu (?:familia|jefe|esposa|esposo)",
-        ),
-    )
-    add(
-        "non_consent.force",
-        NC,
-        B,
-        0.9,
-        words(
-            r"even if (?:she|he|you|they) (?:says?|said) no",
-            r"aunque (?:diga|digas|dijo) que no",
-            r"no means yes",
-            r"she said no but",
-            r"he said no but",
-            r"force (?:her|him|you|them)",
-            r"forc(?:ed|ing) (?:her|him|you|them)",
-            r"a la fuerza",
-            r"obligarl[ao]s?",
-            r"obligarte",
-            r"quieras o no",
-            r"whether you want (?:to )?or not",
-            r"like it or not",
-            r"rape\w*",
-            r"viola(?:r|rte|rla|rlo|cion|da)",
-            r"no (?:le )?(?:voy a|vas a) (?:pedir|preguntar) permiso",
-            r"don'?t need (?:her|his|your) (?:consent|permission)",
-            r"sin su consentimiento",
-            r"without (?:her|his|their) consent",
-        ),
-        unless=words(
-            r"consensual (?:roleplay|non ?consent)",
-            r"cnc roleplay",
-            r"safe ?word",
-            r"palabra de seguridad",
-        ),
-    )
+    add("non_consent.drugging", NC, B, 0.95, words(r"""
+        roofie\w*
+        rohypnol
+        burundanga
+        escopolamina
+        (?:slip|put|spike|drop)\w* (?:something|a pill|some\w*|it|ghb|g) in (?:her|his|their|your) drink
+        spike\w* (?:her|his|their|your) drink
+        drug (?:her|him|them)
+        drogarl[ao]
+        echar(?:le)? algo (?:en|a) (?:la|su) bebida
+        poner(?:le)? algo en (?:la|su) bebida
+    """))
+    add("non_consent.incapacitated", NC, B, 0.9, words(r"""
+        (?:while|when) (?:she'?s|he'?s|she is|he is|they'?re|you'?re) (?:asleep|sleeping|passed out|unconscious|blacked out|too drunk|wasted)
+        mientras (?:esta|duerme|está) (?:dormid[oa]|inconsciente|borrach[oa])
+        (?:dormid[oa]|inconsciente|desmayad[oa]) (?:y|para)
+        too drunk to (?:say no|know|consent)
+        no se va a dar cuenta
+        won'?t (?:even )?(?:notice|remember)
+    """))
+    add("non_consent.incapacitated_shown", NC, B, 0.9, words(r"""
+        asleep
+        sleeping
+        passed out
+        unconscious
+        blacked out
+        dormid[oa]
+        inconsciente
+        desmayad[oa]
+    """), also=words(r"""
+        show you
+        want to see
+        wanna see
+        te la muestro
+        te lo muestro
+        quieres verla
+        quieres verlo
+        naked
+        desnud\w*
+        her body
+        his body
+        on cam
+        en camara
+        en cámara
+    """))
+    add("non_consent.hidden_camera", NC, B, 0.9, words(r"""
+        (?:she|he|they) (?:doesn'?t|don'?t|does not) know (?:the )?(?:camera|cam|call)
+        no sabe que (?:la )?(?:camara|cámara|llamada)
+        hidden cam\w*
+        camara oculta
+        cámara oculta
+        spy cam\w*
+    """))
+    add("non_consent.secret_recording", NC, B, 0.9, words(r"""
+        record\w*
+        screen ?record\w*
+        screenshot\w*
+        captur\w*
+        grab\w*
+        film\w*
+        tape
+    """), also=words(r"""
+        without (?:her|him|them|you|your) (?:knowing|consent|permission|noticing)
+        secretly
+        in secret
+        behind (?:her|his|your) back
+        sin que (?:se )?(?:sepa|sepas|de cuenta|des cuenta|dé cuenta|dés cuenta|entere|enteres)
+        a escondidas
+        sin (?:su|tu) permiso
+        sin permiso
+        sin que lo sepa
+        won'?t know
+        no se entera
+        she won'?t
+        he won'?t
+        didn'?t notice
+        without asking
+        sin preguntar
+        no te diste cuenta
+        ni cuenta te diste
+    """))
+    add("non_consent.leak", NC, B, 0.95, words(r"""
+        (?:leak|post|share|send|spread|upload|publish|expose)\w* (?:your|her|his|their|all your|tus|sus) (?:nudes|pics|photos|videos?|fotos|recordings?|content)
+        (?:publicar|subir|filtrar|mandar|enviar|compartir|difundir)(?:e)? (?:tus|sus) (?:fotos|videos?|nudes|packs?|grabacion\w*)
+        (?:publi|sub|filtr|mand|envi|compart|difund)\w* (?:todos )?(?:tus|sus) (?:fotos|videos?|nudes|packs?|grabacion\w*)
+        (?:everyone|todos|tu familia|your family|your boss|tu jefe) (?:will|va a|van a) (?:see|ver)
+        revenge porn
+        porno de venganza
+        send (?:them|it) to your (?:family|boss|wife|husband)
+        mandarselo a tu (?:familia|jefe|esposa|esposo)
+    """), unless=words(r"""
+        (?:sube|subir|manda|mandar|envia|enviar|comparte|compartir) (?:tus|sus) fotos (?:al|a tu|en tu) perfil
+    """))
+    add("non_consent.force", NC, B, 0.9, words(r"""
+        even if (?:she|he|you|they) (?:says?|said) no
+        aunque (?:diga|digas|dijo) que no
+        no means yes
+        she said no but
+        he said no but
+        force (?:her|him|you|them)
+        forc(?:ed|ing) (?:her|him|you|them)
+        a la fuerza
+        obligarl[ao]s?
+        obligarte
+        quieras o no
+        whether you want (?:to )?or not
+        like it or not
+        rape\w*
+        viola(?:r|rte|rla|rlo|cion|da)
+        no (?:le )?(?:voy a|vas a) (?:pedir|preguntar) permiso
+        don'?t need (?:her|his|your) (?:consent|permission)
+        sin su consentimiento
+        without (?:her|his|their) consent
+    """), unless=words(r"""
+        consensual (?:roleplay|non ?consent)
+        cnc roleplay
+        safe ?word
+        palabra de seguridad
+    """))
 
     # --- violence and threats ------------------------------------------------------------
-    add(
-        "violence.threat_to_kill_or_hurt",
-        V,
-        B,
-        0.95,
-        words(
-            r"(?:i'?ll|i will|i'?m gonna|i am gonna|im gonna|gonna|going to|i'?m going to|i swear i'?ll|i could|i want to|wanna)"
-            r" (?:kill|murder|stab|shoot|hurt|beat|strangle|choke|slap|punch|burn|end|destroy|find|hunt|break)"
-            r" (?:you|u|ya|her|him|them|your (?:face|legs|neck|family|life))",
-            r"te voy a (?:matar|pegar|apuñalar|apunalar|disparar|golpear|romper|partir|quemar|buscar|encontrar|cazar|destruir|hacer (?:daño|dano|mierda))",
-            r"te (?:mato|pego|parto|rompo|quemo|busco y te)",
-            r"voy a (?:matarte|matarla|matarlo|golpearte|pegarte|buscarte|encontrarte|destruirte)",
-            r"vas a (?:morir|ver lo que te pasa|pagarlo caro|arrepentirte)",
-            r"you(?:'re| are) (?:gonna|going to) (?:die|regret|pay for)",
-            r"you(?:'re| are) dead",
-            r"estas muert[oa]",
-            r"eres (?:hombre|mujer) muert[oa]",
-        ),
-    )
-    add(
-        "violence.knows_where",
-        V,
-        B,
-        0.9,
-        words(
-            r"i know where you (?:live|work|sleep)",
-            r"se (?:donde|dónde) (?:vives|trabajas|duermes)",
-            r"i'?ll (?:come to|show up at|find) your (?:house|home|place|work|door)",
-            r"(?:voy|ire|iré) a tu (?:casa|trabajo)",
-            r"tengo tu direccion",
-            r"i have your address",
-            r"i found your address",
-            r"encontre tu direccion",
-            r"watch your back",
-            r"cuidate la espalda",
-            r"cuida tu espalda",
-            r"sleep with one eye open",
-        ),
-    )
-    add(
-        "violence.dox",
-        V,
-        B,
-        0.9,
-        words(
-            r"dox\w*",
-            r"(?:post|publish|leak|share)\w* your (?:address|real name|location|phone|number)",
-            r"(?:publicar|filtrar|compartir) tu (?:direccion|nombre real|ubicacion|numero)",
-        ),
-    )
-    add(
-        "violence.weapons_threat",
-        V,
-        B,
-        0.85,
-        words(
-            r"bomb\w*",
-            r"bomba",
-            r"shoot up",
-            r"mass shooting",
-            r"balacera",
-            r"tiroteo",
-            r"acid (?:in|on) your face",
-            r"acido en la cara",
-        ),
-        unless=words(r"bombshell", r"da bomb", r"la bomba", r"bomba de chocolate", r"photobomb\w*"),
-    )
+    add("violence.threat_to_kill_or_hurt", V, B, 0.95, words(r"""
+        (?:i'?ll|i will|i'?m gonna|i am gonna|im gonna|gonna|going to|i'?m going to|i swear i'?ll|i could|i want to|wanna) (?:kill|murder|stab|shoot|hurt|beat|strangle|choke|slap|punch|burn|end|destroy|find|hunt|break) (?:you|u|ya|her|him|them|your (?:face|legs|neck|family|life))
+        (?:i'?ll|i will|gonna|going to) burn (?:your|ur) (?:house|place|car|home|apartment)
+        te voy a (?:matar|pegar|apuñalar|apunalar|disparar|golpear|romper|partir|quemar|buscar|encontrar|cazar|destruir|hacer (?:daño|dano|mierda))
+        te (?:mato|pego|parto|rompo|quemo|disparo|apuñalo|apunalo|busco y te)
+        voy a (?:matarte|matarla|matarlo|golpearte|pegarte|buscarte|encontrarte|destruirte)
+        vas a (?:morir|ver lo que te pasa|pagarlo caro|arrepentirte)
+        you(?:'re| are) (?:gonna|going to) (?:die|regret|pay for)
+        you(?:'re| are) dead
+        estas muert[oa]
+        eres (?:hombre|mujer) muert[oa]
+    """))
+    add("violence.knows_where", V, B, 0.9, words(r"""
+        i know where you (?:live|work|sleep)
+        se (?:donde|dónde) (?:vives|trabajas|duermes)
+        i'?ll (?:come to|show up at|find) your (?:house|home|place|work|door)
+        (?:voy|ire|iré) a tu (?:casa|trabajo)
+        tengo tu direccion
+        i have your address
+        i found your address
+        encontre tu direccion
+        watch your back
+        cuidate la espalda
+        cuida tu espalda
+        sleep with one eye open
+    """))
+    add("violence.veiled_threat", V, HO, 0.6, words(r"""
+        better pray
+        better watch (?:out|yourself)
+        you'?ll see what happens
+        ten cuidado conmigo
+        ojo con lo que haces
+        ya veras lo que
+        no sabes con quien te metes
+        you don'?t know who you'?re messing with
+        que te conozco
+        this isn'?t over
+        esto no se queda asi
+    """))
+    add("violence.dox", V, B, 0.9, words(r"""
+        dox\w*
+        (?:post|publish|leak|share)\w* your (?:address|real name|location|phone|number)
+        (?:publicar|filtrar|compartir) tu (?:direccion|nombre real|ubicacion|numero)
+    """))
+    add("violence.weapons_threat", V, B, 0.85, words(r"""
+        bomb\w*
+        bomba
+        shoot up
+        mass shooting
+        balacera
+        tiroteo
+        acid (?:in|on) your face
+        acido en la cara
+    """), unless=words(r"""
+        bombshell
+        da bomb
+        la bomba
+        bomba de chocolate
+        photobomb\w*
+    """))
 
     # --- harassment and hate -------------------------------------------------------------
-    add(
-        "harassment.slur",
-        H,
-        B,
-        0.95,
-        words(
-            r"fagg?[oi]ts?",
-            r"fags?",
-            r"trann(?:y|ies)",
-            r"n[i]gg(?:er|a|as|ers|uh)s?",
-            r"retards?",
-            r"retarded",
-            r"dykes?",
-            r"spics?",
-            r"kikes?",
-            r"chinks?",
-            r"wetbacks?",
-            r"beaners?",
-            r"towel ?heads?",
-            r"sand ?n\w+",
-            r"shemales?",
-            r"maric[oa]n(?:es)?",
-            r"mariposon",
-            r"travelos?",
-            r"sudacas?",
-            r"put[oa] gay",
-            r"jot[oa]s?",
-            r"negr[oa]s? de mierda",
-            r"indi[oa]s? de mierda",
-            r"panchit[oa]s?",
-            r"veneco\w*",
-            r"machorra",
-            r"tortillera",
-            r"simios?",
-            r"monkeys?",
-        ),
-        unless=words(r"monkey ?business", r"code monkey", r"arctic monkeys"),
-    )
-    add(
-        "harassment.hate",
-        H,
-        B,
-        0.9,
-        words(
-            r"(?:all|todos los|todas las|those|esos|esas) (?:gays?|jews?|judios|blacks?|negros|immigrants?|inmigrantes|mexicans?|mexicanos|venezolan[oa]s|colombian[oa]s|muslims?|musulmanes|trans people|trans|women|mujeres|latinos?)"
-            r" (?:should|deberian|deben|must|are|son) (?:die|morir|be killed|ser eliminad\w*|scum|basura|animals|animales|plaga|vermin|disgusting|asquerosos)",
-            r"go back to your (?:country|shithole)",
-            r"vuelve(?:te)? a tu (?:pais|país|mierda de pais)",
-            r"(?:gays?|trans|maricas?) (?:are|son) (?:sick|enfermos|abominations?|una abominacion)",
-            r"heil hitler",
-            r"white power",
-            r"gas the",
-        ),
-    )
-    add(
-        "harassment.kill_yourself",
-        H,
-        B,
-        0.95,
-        words(
-            r"kill (?:your ?self|urself)",
-            r"kys",
-            r"go die",
-            r"mate?ate",
-            r"suicidate",
-            r"ojala te mueras",
-            r"ojalá te mueras",
-            r"i hope you die",
-            r"hope you die",
-            r"nobody would miss you",
-            r"nadie te (?:va a )?extrañar\w*",
-            r"muerete",
-            r"you should die",
-            r"deberias morir",
-            r"do everyone a favou?r and die",
-        ),
-    )
-    add(
-        "harassment.insult",
-        H,
-        HO,
-        0.6,
-        words(
-            r"(?:you(?:'?re| are)|u r|ur|eres|sos|you|you fucking|you stupid|pinche|maldit[oa]) (?:a |an |una |un |such a |so |tan |re )?"
-            r"(?:ugly|fat|stupid|dumb|idiot|worthless|disgusting|pathetic|loser|whore|slut|bitch|"
-            r"cunt|trash|garbage|pig|cow|fea|feo|gord[oa]|estupid[oa]|idiota|imbecil|asqueros[oa]|"
-            r"perdedor[a]?|zorra|puta|perra|inutil|basura|cerd[oa]|vaca|mierda|bastard|piece of shit|"
-            r"pedazo de mierda|escoria|scum|freak|psycho|retrasad[oa]|subnormal|gilipollas|pendej[oa]|"
-            r"malparid[oa]|hijueputa|hp|naca|naco|corriente|vieja)",
-            r"fuck (?:you|off|u)",
-            r"fuck(?:ing)? (?:bitch|whore|slut|cunt)",
-            r"vete a la mierda",
-            r"chinga tu madre",
-            r"hij[oa] de puta",
-            r"hdp",
-            r"malparid[oa]",
-            r"gonorrea",
-            r"hijueputa",
-            r"pendej[oa]",
-            r"gilipollas",
-            r"shut up",
-            r"callate",
-            r"cállate",
-            r"stupid (?:bitch|cow|whore|slut)",
-            r"nobody likes you",
-            r"nadie te quiere",
-            r"piece of shit",
-            r"pedazo de mierda",
-            r"perra (?:asquerosa|barata|de mierda)",
-            r"cheap whore",
-            r"puta barata",
-            r"dirty (?:whore|slut)",
-            r"shit (?:performer|model)",
-        ),
-        unless=words(
-            r"call me (?:a |your )?(?:whore|slut|bitch|puta|perra|zorra)",
-            r"soy tu (?:puta|perra|zorra)",
-            r"i'?m your (?:whore|slut|bitch)",
-            r"dime (?:puta|perra|zorra)",
-            r"your (?:good )?(?:slut|whore|bitch)",
-        ),
-    )
-    add(
-        "harassment.persistent",
-        H,
-        HO,
-        0.5,
-        words(
-            r"answer me",
-            r"why (?:are you|r u) ignoring me",
-            r"contestame",
-            r"contéstame",
-            r"por que me ignoras",
-            r"no me ignores",
-            r"don'?t ignore me",
-        ),
-        also=words(
-            r"bitch",
-            r"puta",
-            r"perra",
-            r"zorra",
-            r"whore",
-            r"or else",
-            r"o si no",
-            r"you'?ll regret",
-            r"te vas a arrepentir",
-            r"now",
-            r"ya",
-        ),
-    )
+    add("harassment.slur", H, B, 0.95, words(r"""
+        fagg?[oi]ts?
+        fags?
+        trann(?:y|ies)
+        n[i]gg(?:er|a|as|ers|uh)s?
+        retards?
+        retarded
+        dykes?
+        spics?
+        kikes?
+        chinks?
+        wetbacks?
+        beaners?
+        towel ?heads?
+        shemales?
+        maric[oa]n(?:es)?
+        mariposon
+        travelos?
+        sudacas?
+        jot[oa]s?
+        negr[oa]s? de mierda
+        indi[oa]s? de mierda
+        veneco\w*
+        machorra
+        tortillera
+        simios?
+    """))
+    add("harassment.hate", H, B, 0.9, words(r"""
+        (?:(?:all|todos los|todas las|those|esos|esas) )?(?:gays?|gay people|jews?|judios|blacks?|black people|negros|immigrants?|inmigrantes|mexicans?|mexicanos|venezolan[oa]s|colombian[oa]s|muslims?|musulmanes|trans people|trans|women|mujeres|latinos?) (?:should|deberian|deben|must|are|son) (?:die|morir|be killed|ser eliminad\w*|scum|basura|animals|animales|plaga|vermin|disgusting|asquerosos|sick|enfermos|abominations?|una abominacion)
+        go back to your (?:country|shithole)
+        vuelve(?:te)? a tu (?:pais|país|mierda de pais)
+        heil hitler
+        white power
+        gas the
+    """))
+    add("harassment.kill_yourself", H, B, 0.95, words(r"""
+        kill (?:your ?self|urself)
+        kys
+        go die
+        matate
+        suicidate
+        ojala te mueras
+        ojalá te mueras
+        i hope you die
+        hope you die
+        nobody would miss you
+        nadie te (?:va a )?extrañar\w*
+        muerete
+        you should die
+        deberias morir
+        do everyone a favou?r and die
+    """))
+    add("harassment.insult", H, HO, 0.6, words(r"""
+        (?:you(?:'?re| are)|u r|ur|eres|sos|you|you fucking|you stupid|pinche|maldit[oa]) (?:a |an |una |un |such a |so |tan |re )?(?:ugly|fat|stupid|dumb|idiot|worthless|disgusting|pathetic|loser|whore|slut|bitch|cunt|trash|garbage|pig|cow|fea|feo|gord[oa]|estupid[oa]|idiota|imbecil|asqueros[oa]|perdedor[a]?|zorra|puta|perra|inutil|basura|cerd[oa]|vaca|mierda|bastard|piece of shit|pedazo de mierda|escoria|scum|freak|psycho|retrasad[oa]|subnormal|gilipollas|pendej[oa]|malparid[oa]|hijueputa|hp|naca|naco|corriente|vieja)
+        fuck (?:you|off|u)
+        fuck(?:ing)? (?:bitch|whore|slut|cunt)
+        vete a la mierda
+        chinga tu madre
+        hij[oa] de puta
+        hdp
+        malparid[oa]
+        gonorrea
+        hijueputa
+        pendej[oa]
+        gilipollas
+        shut up
+        callate
+        cállate
+        stupid (?:bitch|cow|whore|slut)
+        nobody likes you
+        nadie te quiere
+        piece of shit
+        pedazo de mierda
+        perra (?:asquerosa|barata|de mierda)
+        cheap whore
+        puta barata
+        dirty (?:whore|slut)
+        shit (?:performer|model)
+    """), unless=words(r"""
+        call me (?:a |your )?(?:whore|slut|bitch|puta|perra|zorra)
+        soy tu (?:puta|perra|zorra)
+        i'?m your (?:whore|slut|bitch)
+        dime (?:puta|perra|zorra)
+        your (?:good )?(?:slut|whore|bitch)
+    """))
+    add("harassment.persistent", H, HO, 0.5, words(r"""
+        answer me
+        why (?:are you|r u) ignoring me
+        contestame
+        contéstame
+        por que me ignoras
+        no me ignores
+        don'?t ignore me
+    """), also=words(r"""
+        bitch
+        puta
+        perra
+        zorra
+        whore
+        or else
+        o si no
+        you'?ll regret
+        te vas a arrepentir
+        now
+        ya
+    """))
 
     # --- self-harm ------------------------------------------------------------------------
-    add(
-        "self_harm.intent",
-        SH,
-        HO,
-        0.85,
-        words(
-            r"kill myself",
-            r"killing myself",
-            r"end (?:it all|my life|things)",
-            r"take my (?:own )?life",
-            r"suicid\w*",
-            r"want to die",
-            r"wanna die",
-            r"wish i was dead",
-            r"wish i were dead",
-            r"better off dead",
-            r"no reason to live",
-            r"don'?t want to (?:live|be alive|wake up)",
-            r"cut(?:ting)? myself",
-            r"hurt(?:ing)? myself",
-            r"self ?harm\w*",
-            r"overdos\w* on purpose",
-            r"swallow all (?:my|the) pills",
-            r"tomarme todas las pastillas",
-            r"matarme",
-            r"suicidarme",
-            r"quitarme la vida",
-            r"quiero morir\w*",
-            r"me quiero morir",
-            r"no quiero (?:seguir )?vivir",
-            r"acabar con (?:todo|mi vida)",
-            r"hacerme dano",
-            r"hacerme daño",
-            r"cortarme",
-            r"autolesi\w*",
-            r"mejor muert[oa]",
-            r"desaparecer para siempre",
-            r"no aguanto mas vivir",
-            r"nadie me extrañaria",
-            r"nobody would miss me",
-            r"this is my goodbye",
-            r"esta es mi despedida",
-            r"last message before i",
-        ),
-        unless=words(
-            r"kill myself laughing",
-            r"me muero de risa",
-            r"me muero de ganas",
-            r"dying to",
-            r"muero por",
-            r"lol",
-            r"jaja\w*",
-            r"haha\w*",
-        ),
-    )
+    add("self_harm.intent", SH, HO, 0.85, words(r"""
+        kill myself
+        killing myself
+        end(?:ing)? (?:it all|my life|things)
+        jump(?:ing)? off (?:a|the) (?:bridge|roof|building)
+        tirarme (?:del|de un|por la) (?:puente|edificio|ventana|techo)
+        all (?:my|the) pills
+        todas (?:mis|las) pastillas
+        quisiera estar muert[oa]
+        no point in living
+        sin sentido vivir
+        no tiene sentido vivir
+        no quiero despertar
+        me (?:quiero |voy a )?(?:hacer|hice) da[nñ]o
+        me volvi a cortar(?! el| las| la| los| mi)
+        (?:my )?life is (?:worthless|pointless|meaningless)
+        mi vida no vale nada
+        want (?:it all|it|everything) to stop forever
+        take my (?:own )?life
+        suicid\w*
+        want to die
+        wanna die
+        wish i was dead
+        wish i were dead
+        better off dead
+        no reason to live
+        don'?t want to (?:live|be alive|wake up)
+        cut(?:ting)? myself
+        hurt(?:ing)? myself
+        self ?harm\w*
+        overdos\w* on purpose
+        matarme
+        suicidarme
+        quitarme la vida
+        quiero morir\w*
+        me quiero morir
+        no quiero (?:seguir )?vivir
+        acabar con (?:todo|mi vida)
+        hacerme da[nñ]o
+        cortarme
+        autolesi\w*
+        mejor muert[oa]
+        desaparecer para siempre
+        no aguanto mas vivir
+        nadie me extrañaria
+        nobody would miss me
+        this is my goodbye
+        esta es mi despedida
+        last message before i
+    """), unless=words(r"""
+        kill myself laughing
+        me muero de risa
+        me muero de ganas
+        dying to
+        muero por
+        died laughing
+        de risa
+    """))
 
     # --- illegal goods -------------------------------------------------------------------
-    add(
-        "illegal_goods.drugs_trade",
-        IG,
-        B,
-        0.9,
-        DRUGS,
-        also=TRADE,
-        unless=words(
-            r"no drugs",
-            r"sin drogas",
-            r"drug free",
-            r"don'?t (?:do|use|sell) drugs",
-            r"no (?:uso|vendo|consumo)",
-            r"quit",
-            r"dej[eé] (?:la|las|el|de)",
-            r"recovery",
-            r"rehab",
-            r"sober",
-            r"ice cream",
-            r"crystal clear",
-            r"coca ?cola",
-            r"iced",
-            r"on ice",
-            r"hielo",
-            r"acid reflux",
-        ),
-    )
-    add(
-        "illegal_goods.weapons_trade",
-        IG,
-        B,
-        0.9,
-        WEAPONS,
-        also=TRADE,
-        unless=words(
-            r"water gun",
-            r"pistola de agua",
-            r"nerf",
-            r"toy",
-            r"juguete",
-            r"video ?game",
-            r"videojuego",
-            r"call of duty",
-            r"fortnite",
-        ),
-    )
-    add(
-        "illegal_goods.fraud_goods",
-        IG,
-        B,
-        0.95,
-        words(
-            r"fake (?:ids?|passports?|documents?|diplomas?|licen[cs]e)",
-            r"(?:ids?|pasaportes?|cedulas?|documentos|licencias?) fals[oa]s?",
-            r"cloned cards?",
-            r"tarjetas? clonadas?",
-            r"clonar tarjetas?",
-            r"cvvs?",
-            r"dumps (?:with|and) pin",
-            r"carding",
-            r"stolen (?:cards?|accounts?|credit cards?|identit\w+)",
-            r"cuentas robadas",
-            r"tarjetas robadas",
-            r"counterfeit\w*",
-            r"billetes falsos",
-            r"fake (?:money|bills)",
-            r"dinero falso",
-            r"hacked accounts?",
-            r"cuentas hackeadas",
-        ),
-    )
-    add(
-        "illegal_goods.prescription",
-        IG,
-        B,
-        0.85,
-        words(
-            r"without (?:a )?prescription",
-            r"sin receta",
-            r"no prescription needed",
-            r"no script needed",
-        ),
-        also=words(
-            r"pills?",
-            r"pastillas?",
-            r"meds",
-            r"xanax",
-            r"oxy\w*",
-            r"adderall",
-            r"viagra",
-            r"cialis",
-            r"rivotril",
-            r"tramadol",
-            r"sell\w*",
-            r"vend\w*",
-        ),
-    )
-    add(
-        "illegal_goods.people",
-        IG,
-        B,
-        0.95,
-        words(
-            r"(?:buy|sell|rent|vend\w*|compr\w*|alquil\w*) (?:a |una |un )?(?:girl|girls|chica|chicas|niña|woman|women|mujer\w*|wife|esposa)",
-            r"(?:girls|chicas|women|mujeres) for sale",
-            r"escorts? (?:for|to) (?:sale|buy)",
-            r"trata de personas",
-            r"human trafficking",
-            r"prepagos? menores",
-        ),
-        unless=words(r"gift for a girl", r"regalo para una chica"),
-    )
+    add("illegal_goods.drugs_trade", IG, B, 0.9, DRUGS, also=TRADE, unless=words(r"""
+        no drugs
+        sin drogas
+        drug free
+        don'?t (?:do|use|sell) drugs
+        no (?:uso|vendo|consumo)
+        quit
+        dej[eé] (?:la|las|el|de)
+        recovery
+        rehab
+        sober
+        ice cream
+        crystal clear
+        coca ?cola
+        iced
+        on ice
+        hielo
+        acid reflux
+    """))
+    add("illegal_goods.weapons_trade", IG, B, 0.9, WEAPONS, also=TRADE, unless=words(r"""
+        water gun
+        pistola de agua
+        nerf
+        toy
+        juguete
+        video ?game
+        videojuego
+        call of duty
+        fortnite
+    """))
+    add("illegal_goods.fraud_goods", IG, B, 0.95, words(r"""
+        fake (?:ids?|passports?|documents?|diplomas?|licen[cs]e)
+        (?:ids?|pasaportes?|cedulas?|documentos|licencias?) fals[oa]s?
+        cloned cards?
+        tarjetas? clonadas?
+        clonar tarjetas?
+        cvvs?
+        dumps (?:with|and) pin
+        carding
+        stolen (?:cards?|accounts?|credit cards?|identit\w+)
+        cuentas robadas
+        tarjetas robadas
+        counterfeit\w*
+        billetes falsos
+        fake (?:money|bills)
+        dinero falso
+        hacked accounts?
+        cuentas hackeadas
+    """))
+    add("illegal_goods.prescription", IG, B, 0.85, words(r"""
+        without (?:a )?prescription
+        sin receta
+        no prescription needed
+        no script needed
+    """), also=words(r"""
+        pills?
+        pastillas?
+        meds
+        xanax
+        oxy\w*
+        adderall
+        viagra
+        cialis
+        rivotril
+        tramadol
+        sell\w*
+        vend\w*
+    """))
+    add("illegal_goods.people", IG, B, 0.95, words(r"""
+        (?:buy|sell|rent|vend\w*|compr\w*|alquil\w*) (?:a |una |un )?(?:girl|girls|chica|chicas|niña|woman|women|mujer\w*|wife|esposa)
+        (?:girls|chicas|women|mujeres) for sale
+        escorts? (?:for|to) (?:sale|buy)
+        trata de personas
+        human trafficking
+    """), unless=words(r"""
+        gift for a girl
+        regalo para una chica
+    """))
 
     # --- off-platform contact and payment -----------------------------------------------
-    add(
-        "off_platform.email",
-        OP,
-        B,
-        0.95,
-        r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}",
-        view="plain",
-    )
-    add(
-        "off_platform.link",
-        OP,
-        B,
-        0.9,
+    add("off_platform.email", OP, B, 0.95,
+        r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}", view="plain")
+    add("off_platform.link", OP, B, 0.9,
         r"(?:https?://|www\.|\b(?:t\.me|wa\.me|bit\.ly|tinyurl\.com|linktr\.ee|onlyfans\.com|"
         r"fansly\.com|cash\.app|paypal\.me|venmo\.com|instagram\.com|snapchat\.com|"
         r"discord\.gg|chat\.whatsapp\.com)/?)\S*"
         r"|\b(?!" + OWN_DOMAINS + r")[a-z0-9][a-z0-9\-]{1,62}\.(?:com|net|org|io|me|ly|xyz|link|"
         r"site|app|gg|tv|co|club|live|online|vip)(?:/\S*)?\b",
-        view="plain",
-    )
-    add(
-        "off_platform.handle",
-        OP,
-        B,
-        0.9,
-        r"(?<![\w@.])@[a-z0-9_.]{3,}[a-z0-9_]",
-        view="plain",
-        unless=words(r"@pnplive\w*"),
-    )
-    add(
-        "off_platform.phone",
-        OP,
-        B,
-        0.95,
+        view="plain")
+    add("off_platform.handle", OP, B, 0.9, r"(?<![\w@.])@[a-z0-9_.]{3,}[a-z0-9_]", view="plain",
+        unless=r"@pnplive\w*")
+    add("off_platform.phone", OP, B, 0.95,
         r"(?<![\d$])\+?\d{8,15}(?!\d|\s*(?:pesos|cop|usd|mxn|eur|dolares|dollars|k\b|"
         r"stars|estrellas|min))",
         view="compact",
-        unless=words(
-            r"(?:booking|reserva|order|pedido|ticket|confirmation|confirmacion|"
-            r"reference|referencia|ref|transaction|transaccion|invoice|factura|"
-            r"receipt|recibo|id) (?:number |numero |no |nro |#)?\d+"
-        ),
-    )
-    add(
-        "off_platform.ask_number",
-        OP,
-        B,
-        0.9,
-        words(
-            r"(?:your|ur|tu|su) (?:phone|cell|number|numero|cel|celular|movil|whats\w*|wsp|email|correo|mail|snap\w*|insta\w*|ig|telegram|tg|onlyfans|of)",
-            r"(?:my|mi) (?:phone|cell|number|numero|cel|celular|movil) (?:is|es)",
-            r"numero de (?:telefono|celular|whats\w*)",
-            r"phone number",
-            r"(?:my|mi) (?:email|correo|mail|gmail|hotmail) (?:is|es)",
-            r"(?:pasame|dame|give me|send me|mandame) (?:tu|your|ur) (?:\w+ )?(?:number|numero|cel\w*|whats\w*|wsp|contact\w*|correo|email|insta\w*|snap\w*|ig|user\w*|@)",
-        ),
-        unless=words(
-            r"(?:booking|reserva|order|pedido|confirmation|confirmacion|ticket|room) (?:number|numero)",
-            r"(?:your|my|tu|mi) (?:number|numero) (?:one|uno|1) (?:fan|fan)",
-            r"phone number (?:field|verification)",
-            r"email (?:client|app|address field|notification)",
-            r"number of",
-            r"numero de (?:minutos|llamadas|reservas)",
-        ),
-    )
-    add(
-        "off_platform.contact_app",
-        OP,
-        B,
-        0.9,
-        CONTACT_APPS,
-        also=CONTACT_INTENT,
-        unless=words(
-            r"(?:the|this|el|la|este|esta) (?:telegram )?bot",
-            r"mini ?app",
-            r"in (?:the )?app",
-            r"en la app",
-            r"here in telegram",
-            r"aqui en telegram",
-            r"aquí en telegram",
-            r"on this telegram",
-            r"telegram (?:notification|notificacion)\w*",
-            r"telegram (?:keeps|crashed|is down|se cayo|no (?:me )?(?:carga|funciona))",
-            r"zoom (?:in|out)",
-            r"one of",
-            r"out of",
-            r"kind of",
-            r"lots of",
-            r"line (?:up|of)",
-            r"in line",
-            r"online",
-            r"on line",
-            r"offline",
-        ),
-    )
-    add(
-        "off_platform.pay_outside",
-        OP,
-        B,
-        0.9,
-        PAY_APPS,
-        also=PAY_INTENT,
-        unless=words(
-            r"(?:in|through|via|por|en) (?:the |la )?(?:app|bot|checkout|sandbox|platform|plataforma|pnp ?live)",
-            r"pay with crypto in",
-            r"daimo",
-            r"stars",
-            r"estrellas",
-            r"refund\w*",
-            r"reembolso\w*",
-            r"cash ?back",
-            r"mi billetera (?:se|esta)",
-            r"my wallet (?:is|got)",
-            r"lost my wallet",
-            r"perdi mi billetera",
-            r"wallet (?:at|en) (?:home|casa)",
-        ),
-    )
-    add(
-        "off_platform.pay_around",
-        OP,
-        B,
-        0.9,
-        words(
-            r"pay (?:me |you )?(?:directly|outside|off (?:the )?(?:app|platform|site)|in cash)",
-            r"(?:pagame|te pago|pagarte|me pagas|pago) (?:directo|directamente|por fuera|afuera|en efectivo|aparte)",
-            r"por fuera (?:de la app|del bot|de la plataforma)?",
-            r"fuera de la (?:app|plataforma)",
-            r"(?:skip|avoid|dodge|save on) (?:the )?(?:app'?s? )?(?:fees?|commission|cut)",
-            r"(?:sin|evita\w*|ahorra\w*) (?:la )?comision",
-            r"sin pasar por la app",
-            r"without (?:the|going through the) app",
-            r"cheaper (?:outside|off|if you pay)",
-            r"mas barato (?:por fuera|si me pagas)",
-            r"meet (?:up )?(?:in person|irl|offline)",
-            r"vernos en persona",
-            r"en persona",
-            r"in person",
-        ),
-        unless=words(
-            r"no (?:puedo|podemos) (?:vernos )?en persona",
-            r"never (?:meet )?in person",
-            r"not in person",
-            r"nunca en persona",
-            r"por fuera de casa",
-            r"outside (?:right now|now|today|with)",
-        ),
-    )
-    add(
-        "off_platform.crypto_address",
-        OP,
-        B,
-        0.95,
+        unless=words(r"""
+            (?:booking|reserva|order|pedido|ticket|confirmation|confirmacion|reference|referencia|ref|transaction|transaccion|invoice|factura|receipt|recibo|id) (?:number |numero |no |nro |#)?\d+
+        """))
+    add("off_platform.ask_number", OP, B, 0.9, words(r"""
+        (?:your|ur|tu|su) (?:phone|cell|number|numero|cel|celular|movil|whats\w*|wsp|email|correo|mail|snap\w*|insta\w*|ig|telegram|tg|onlyfans|of)
+        (?:my|mi) (?:phone|cell|number|numero|cel|celular|movil) (?:is|es)
+        numero de (?:telefono|celular|whats\w*)
+        phone number
+        (?:my|mi) (?:email|correo|mail|gmail|hotmail) (?:is|es)
+        (?:pasame|dame|give me|send me|mandame) (?:tu|your|ur) (?:\w+ )?(?:number|numero|cel\w*|whats\w*|wsp|contact\w*|correo|email|insta\w*|snap\w*|ig|user\w*|@)
+    """), unless=words(r"""
+        (?:booking|reserva|order|pedido|confirmation|confirmacion|ticket|room) (?:number|numero)
+        (?:your|my|tu|mi) (?:number|numero) (?:one|uno|1)
+        phone number (?:field|verification)
+        email (?:client|app|address field|notification)
+        number of
+        numero de (?:minutos|llamadas|reservas)
+    """))
+    add("off_platform.contact_app", OP, B, 0.9, CONTACT_APPS, also=CONTACT_INTENT, unless=words(r"""
+        (?:the|this|el|la|este|esta) (?:telegram )?bot
+        mini ?app
+        in (?:the )?app
+        en la app
+        here in telegram
+        aqui en telegram
+        aquí en telegram
+        on this telegram
+        telegram (?:notification|notificacion)\w*
+        telegram (?:keeps|crashed|is down|se cayo|se me cierra|no (?:me )?(?:carga|funciona))
+        zoom (?:in|out)
+        line (?:up|of)
+        in line
+        online
+        on line
+        offline
+    """))
+    add("off_platform.find_me_on", OP, B, 0.85, words(r"""
+        (?:buscame|agregame|encuentrame|sigueme|escribeme|hablame|find me|add me|follow me|text me|hit me up|message me|dm me|search me|look me up) (?:en|on|in|at|por|al|via) (?:el |la |my |mi )?\w+
+        (?:kik|snap|snapchat|whatsapp|wsp|telegram|skype|insta|signal|line|viber) me
+    """), unless=words(r"""
+        (?:en|on|in|at|por|al|via) (?:el |la |my |mi )?(?:here|aqui|aca|the app|la app|app|pnp ?live|the bot|el bot|this chat|este chat|cam|camera|camara|call|llamada|video|show|bed|cama|knees|rodillas)
+        follow me on (?:the )?(?:profile|perfil)
+    """))
+    add("off_platform.pay_outside", OP, B, 0.9, PAY_APPS, also=PAY_INTENT, unless=words(r"""
+        (?:in|through|via|por|en|from|desde) (?:the |la )?(?:app|bot|checkout|sandbox|platform|plataforma|pnp ?live)
+        daimo
+        stars
+        estrellas
+        refund\w*
+        reembolso\w*
+        cash ?back
+        mi billetera (?:se|esta)
+        my wallet (?:is|got)
+        lost my wallet
+        perdi mi billetera
+        wallet (?:at|en) (?:home|casa)
+        billetera en casa
+    """))
+    add("off_platform.pay_around", OP, B, 0.9, words(r"""
+        pay (?:me |you )?(?:directly|outside|off (?:the )?(?:app|platform|site)|in cash)
+        (?:pagame|te pago|pagarte|me pagas|pago) (?:directo|directamente|por fuera|afuera|en efectivo|aparte)
+        por fuera (?:de la app|del bot|de la plataforma)?
+        fuera de la (?:app|plataforma)
+        (?:skip|avoid|dodge|save on) (?:the )?(?:app'?s? )?(?:fees?|commission|cut)
+        (?:sin|evita\w*|ahorra\w*) (?:la )?comision
+        sin pasar por la app
+        without (?:the|going through the) app
+        cheaper (?:outside|off|if you pay)
+        mas barato (?:por fuera|si me pagas)
+        meet (?:up )?(?:in person|irl|offline)
+        vernos en persona
+        en persona
+        in person
+    """), unless=words(r"""
+        no (?:puedo|podemos) (?:vernos )?en persona
+        never (?:meet )?in person
+        not in person
+        nunca en persona
+        por fuera de casa
+        outside (?:right now|now|today|with)
+    """))
+    add("off_platform.crypto_address", OP, B, 0.95,
         r"\b(?:bc1[a-z0-9]{20,60}|[13][a-km-z1-9]{25,34}|0x[a-f0-9]{40}|t[a-z1-9]{33})\b",
-        view="plain",
-    )
+        view="plain")
 
     # --- spam and scams ------------------------------------------------------------------
-    add(
-        "spam.lure",
-        SP,
-        B,
-        0.9,
-        words(
-            r"click (?:here|this link|the link|below|on my link)",
-            r"haz (?:clic|click)",
-            r"da (?:clic|click)",
-            r"dale (?:clic|click)",
-            r"you(?:'?ve| have) (?:won|been selected)",
-            r"(?:has|haz) (?:ganado|sido seleccionad[oa])",
-            r"ganaste",
-            r"claim your (?:prize|reward|gift|bonus)",
-            r"reclama tu (?:premio|regalo|bono)",
-            r"free (?:followers|money|iphone|gift cards?|credits|tokens|minutes|calls?) (?:here|now|click|at)",
-            r"(?:seguidores|dinero|iphone|creditos|minutos) gratis",
-            r"limited (?:time )?offer",
-            r"oferta limitada",
-            r"act now",
-            r"solo por hoy",
-            r"only today",
-            r"congratulations you",
-            r"felicidades (?:has|ganaste|usted)",
-            r"winner",
-            r"ganador(?:a)?",
-            r"lottery",
-            r"loteria",
-            r"sorteo",
-            r"giveaway",
-        ),
-        unless=words(r"not a winner", r"no fue ganador"),
-    )
-    add(
-        "spam.investment",
-        SP,
-        B,
-        0.9,
-        words(
-            r"double your (?:money|bitcoin|btc|crypto|investment|income)",
-            r"duplica(?:r)? tu (?:dinero|inversion|plata)",
-            r"guaranteed (?:profits?|returns?|income)",
-            r"ganancias? garantizad\w*",
-            r"rentabilidad garantizada",
-            r"investment (?:opportunity|platform|plan)",
-            r"oportunidad de inversion",
-            r"invierte (?:con|en|ahora)",
-            r"invest (?:with me|now|today)",
-            r"crypto signals",
-            r"trading signals",
-            r"señales de trading",
-            r"forex",
-            r"binary options",
-            r"opciones binarias",
-            r"passive income",
-            r"ingresos pasivos",
-            r"earn \$?\d+ ?k? (?:a|per) (?:day|week)",
-            r"gana \$?\d+ (?:al|por) (?:dia|semana)",
-            r"work from home",
-            r"trabaja desde casa",
-            r"gana dinero desde casa",
-            r"make money fast",
-            r"dinero facil",
-            r"dinero rápido",
-            r"dinero rapido",
-            r"recover your (?:lost )?funds",
-            r"recupera tu dinero",
-            r"mining pool",
-            r"airdrop",
-        ),
-    )
-    add(
-        "spam.phishing",
-        SP,
-        B,
-        0.9,
-        words(
-            r"verify your (?:account|identity|card|payment details)",
-            r"verifica tu (?:cuenta|identidad|tarjeta)",
-            r"(?:account|cuenta) (?:will be |sera |has been |ha sido )?(?:suspended|suspendida|locked|bloqueada|closed|cerrada)",
-            r"confirm your (?:password|card|login|bank)",
-            r"confirma tu (?:contraseña|contrasena|tarjeta|clave)",
-            r"(?:send|give|tell) me (?:your|the) (?:password|code|verification code|otp|pin|card number|cvv)",
-            r"(?:mandame|dame|pasame|dime) (?:tu|el) (?:contraseña|contrasena|codigo|clave|pin|numero de tarjeta)",
-            r"login (?:here|to claim)",
-            r"inicia sesion (?:aqui|aquí) para",
-            r"security alert",
-            r"alerta de seguridad",
-            r"unusual activity",
-            r"actividad inusual",
-            r"support team here",
-            r"soporte tecnico de (?:telegram|pnp)",
-            r"admin here.*(?:password|code)",
-        ),
-    )
-    add(
-        "spam.advance_fee",
-        SP,
-        B,
-        0.85,
-        words(
-            r"(?:send|buy|get) (?:me )?(?:a |an |some )?(?:gift ?cards?|steam cards?|itunes cards?|amazon cards?|google play cards?)",
-            r"(?:mandame|comprame|enviame) (?:una |unas )?(?:tarjetas? de regalo|gift ?cards?)",
-            r"sugar (?:daddy|mommy|mama|papi) (?:wants|will|quiere|te)",
-            r"i'?ll send you \$?\d+ (?:if|when|for|first)",
-            r"te (?:mando|envio|deposito) \$?\d+ (?:si|cuando|por)",
-            r"(?:pay|send) (?:a |the )?(?:small )?(?:fee|deposit) (?:first|to unlock|to release|to receive)",
-            r"(?:paga|manda) (?:una |la )?(?:comision|tarifa|cuota) (?:primero|para liberar|para recibir)",
-            r"inheritance",
-            r"herencia",
-            r"western union fee",
-            r"customs fee",
-            r"aduana",
-        ),
-    )
-    add(
-        "spam.promo",
-        SP,
-        B,
-        0.8,
-        words(
-            r"(?:subscribe|suscribete|follow|siguenos|sigueme|join) (?:to )?(?:my|mi|our|nuestro|nuestra) (?:channel|canal|group|grupo|page|pagina)",
-            r"(?:buy|selling|vendo|compra) (?:my |mis |cheap |barat\w* )?(?:packs?|content|contenido|leaks?|videos? (?:packs?|caseros?))",
-            r"(?:packs?|leaks?) (?:for sale|en venta|baratos?|cheap)",
-            r"promo code",
-            r"codigo promocional",
-            r"use my (?:referral|invite) (?:code|link)",
-            r"(?:usa|con) mi codigo de referido",
-            r"best (?:prices?|deals?) (?:on|for) (?:followers|likes|views)",
-            r"(?:compra|buy) (?:followers|seguidores|likes|views)",
-            r"100% (?:free|gratis|real|legit|garantizado)",
-            r"legit (?:seller|vendor|plug)",
-        ),
-    )
-    add("spam.repetition", SP, HO, 0.5, r"(\b\w{3,}\b)(?:\W+\1\b){5,}")
+    add("spam.lure", SP, B, 0.9, words(r"""
+        click (?:here|this link|the link|below|on my link)
+        haz (?:clic|click)
+        da (?:clic|click)
+        dale (?:clic|click)
+        you(?:'?ve| have) (?:won|been selected)
+        (?:has|haz) (?:ganado|sido seleccionad[oa])
+        ganaste
+        claim your (?:prize|reward|gift|bonus)
+        reclama tu (?:premio|regalo|bono)
+        free (?:followers|money|iphone|gift cards?|credits|tokens|minutes|calls?) (?:here|now|click|at)
+        (?:seguidores|dinero|iphone|creditos|minutos) gratis
+        limited (?:time )?offer
+        oferta limitada
+        act now
+        solo por hoy
+        only today
+        congratulations you
+        felicidades (?:has|ganaste|usted)
+        winner
+        ganador(?:a)?
+        lottery
+        loteria
+        sorteo
+        giveaway
+    """), unless=words(r"""
+        not a winner
+        no fue ganador
+    """))
+    add("spam.investment", SP, B, 0.9, words(r"""
+        double your (?:money|bitcoin|btc|crypto|investment|income)
+        duplica(?:r)? tu (?:dinero|inversion|plata|bitcoin)
+        guaranteed (?:profits?|returns?|income)
+        ganancias? garantizad\w*
+        rentabilidad garantizada
+        investment (?:opportunity|platform|plan)
+        oportunidad de inversion
+        invierte (?:con|en|ahora)
+        invest (?:with me|now|today)
+        crypto signals
+        trading signals
+        señales de trading
+        forex
+        binary options
+        opciones binarias
+        passive income
+        ingresos pasivos
+        earn \$?\d+ ?k? (?:a|per) (?:day|week)
+        gana \$?\d+ (?:al|por) (?:dia|semana)
+        work from home
+        trabaja desde casa
+        gana dinero desde casa
+        make money fast
+        dinero facil
+        dinero rápido
+        dinero rapido
+        recover your (?:lost )?funds
+        recupera tu dinero
+        mining pool
+        airdrop
+    """))
+    add("spam.phishing", SP, B, 0.9, words(r"""
+        verify your (?:account|identity|card|payment details)
+        verifica tu (?:cuenta|identidad|tarjeta)
+        (?:account|cuenta) (?:will be |sera |has been |ha sido )?(?:suspended|suspendida|locked|bloqueada|closed|cerrada)
+        confirm your (?:password|card|login|bank)
+        confirma tu (?:contraseña|contrasena|tarjeta|clave)
+        (?:send|give|tell) me (?:your|the) (?:password|code|verification code|otp|pin|card number|cvv)
+        (?:mandame|dame|pasame|dime) (?:tu|el) (?:contraseña|contrasena|codigo|clave|pin|numero de tarjeta)
+        login (?:here|to claim)
+        inicia sesion (?:aqui|aquí) para
+        security alert
+        alerta de seguridad
+        unusual activity
+        actividad inusual
+        support team here
+        soporte tecnico de (?:telegram|pnp)
+    """))
+    add("spam.advance_fee", SP, B, 0.85, words(r"""
+        sugar (?:daddy|mommy|mama|papi) (?:wants|will|quiere|te)
+        i'?ll send you \$?\d+ (?:if|when|for|first)
+        te (?:mando|envio|deposito) \$?\d+ (?:si|cuando|por)
+        (?:pay|send) (?:a |the )?(?:small )?(?:fee|deposit) (?:first|to unlock|to release|to receive)
+        (?:paga|manda) (?:una |la )?(?:comision|tarifa|cuota) (?:primero|para liberar|para recibir)
+        inheritance
+        herencia
+        western union fee
+        customs fee
+        aduana
+    """))
+    add("spam.gift_cards", SP, B, 0.85, words(r"""
+        (?:steam|itunes|amazon|google play|apple|razer|sephora) (?:gift )?cards?
+        gift ?cards?
+        tarjetas? de regalo
+    """), also=words(r"""
+        send\w*
+        buy\w*
+        get me
+        mand\w*
+        compr\w*
+        envi\w*
+        pay\w*
+        pag\w*
+    """))
+    add("spam.promo", SP, B, 0.8, words(r"""
+        (?:subscribe|suscribete|follow|siguenos|sigueme|join) (?:to )?(?:my|mi|our|nuestro|nuestra) (?:channel|canal|group|grupo|page|pagina)
+        (?:buy|selling|vendo|compra) (?:my |mis |cheap |barat\w* )?(?:packs?|content|contenido|leaks?|videos? (?:packs?|caseros?))
+        (?:packs?|leaks?) (?:for sale|en venta|baratos?|cheap)
+        promo code
+        codigo promocional
+        use my (?:referral|invite) (?:code|link)
+        (?:usa|con) mi codigo de referido
+        best (?:prices?|deals?) (?:on|for) (?:followers|likes|views)
+        (?:compra|buy) (?:cheap )?(?:followers|seguidores|likes|views)
+        100% (?:free|gratis|real|legit|garantizado)
+        legit (?:seller|vendor|plug)
+    """))
+    add("spam.repetition", SP, B, 0.8, r"(\b\w{3,}\b)(?:\W+\1\b){5,}")
+    # fmt: on
     return r
 
 
