@@ -50,6 +50,10 @@ rules = RulesClassifier()
             Decision.BLOCK,
         ),
         ("see my site luna-cams.xyz", Category.OFF_PLATFORM, Decision.BLOCK),
+        ("my insta is luna_xo, message me there", Category.OFF_PLATFORM, Decision.BLOCK),
+        ("mi número es: 3001234567", Category.OFF_PLATFORM, Decision.BLOCK),
+        ("bring a kid on the call", Category.MINORS, Decision.BLOCK),
+        ("I'm in 7th grade", Category.MINORS, Decision.BLOCK),
         ("click here to claim your prize", Category.SPAM, Decision.BLOCK),
         ("duplica tu inversión en bitcoin, ganancias garantizadas", Category.SPAM, Decision.BLOCK),
         ("your account will be suspended, verify your account", Category.SPAM, Decision.BLOCK),
@@ -81,6 +85,11 @@ def test_flags(text: str, category: Category, decision: Decision) -> None:
         "call me daddy",
         "hola niña, ¿cómo estás?",
         "I quit meth three years ago, sober now",
+        "my telegram is so slow today",
+        "mi whatsapp está lleno de mensajes del trabajo",
+        "my number is the same as last year, did you get the reminder?",
+        "I have three kids, so calls only after 9",
+        "my snapchat got hacked, what a week",
     ],
 )
 def test_ordinary_and_adult_consensual_talk_passes(text: str) -> None:

@@ -57,7 +57,8 @@ def words(block: str) -> str:
 
 # --- vocabularies shared by several rules -------------------------------------------------------
 
-SEXUAL = words(r"""
+# sexual words; and, next to an age under 18, the words of a call or a show as well
+EXPLICIT = words(r"""
     naked
     nudes?
     sex\w*
@@ -87,6 +88,8 @@ SEXUAL = words(r"""
     encuerad\w*
     porn\w*
     xxx
+""")
+SHOW = words(r"""
     caliente
     hot
     show
@@ -102,7 +105,12 @@ SEXUAL = words(r"""
     videos?
     watch
     join
+    camera
+    camara
+    cámara
+    see what you do
 """)
+SEXUAL = EXPLICIT + "|" + SHOW
 CHILD = words(r"""
     kids?
     child(?:ren)?
@@ -211,6 +219,9 @@ TRADE = words(r"""
     i got
     got
     tengo
+    te (?:mando|envio|paso|consigo|traigo)
+    i can ship
+    ship you
     have some
     traigo
     bring
@@ -337,19 +348,15 @@ CONTACT_INTENT = words(r"""
     call me
     contact me
     talk (?:on|in|by|over)
-    my
-    mine
-    your
-    ur
     you on
+    u on
     you have
     u have
     you got
-    on my
-    mi
-    tu
+    do you use
     tienes
     tenes
+    usas
     escribe\w*
     agrega\w*
     añade\w*
@@ -361,7 +368,9 @@ CONTACT_INTENT = words(r"""
     sigue\w*
     llama\w*
     pasame
-    pasa\w*
+    pasas
+    pasa tu
+    pasar(?:me|te)
     dame
     let'?s (?:move|go|switch|continue|talk|chat)
     move (?:this|it|to)
@@ -370,26 +379,15 @@ CONTACT_INTENT = words(r"""
     over on
     outside
     seguimos
+    sigamos
     hablemos
     vamos a
-    por
-    via
-    vía
-    al
-    en mi
+    por fuera
     username
-    user
     usuario
     handle
-    cuenta
-    account
-    number
-    numero
     link
     enlace
-    private
-    privado
-    priv
 """)
 PAY_APPS = words(r"""
     venmo
@@ -439,13 +437,13 @@ PAY_APPS = words(r"""
 PAY_INTENT = words(r"""
     pay (?:me|you)
     send (?:me|it)
+    send \d+
     paying
     i'?ll pay
     te pago
     pagame
     pagarte
     pagarme
-    pago por
     me pagas
     me mandas
     mandame
@@ -462,24 +460,33 @@ PAY_INTENT = words(r"""
     directamente
     cheaper
     mas barato
-    menos
+    cobro menos
     discount
     descuento
     skip the (?:app|fees?)
+    skip the app
     no fees?
     sin comision
     evita\w* (?:la )?comision
     avoid (?:the )?fees?
-    my
-    mi
-    to
+    to my
     a mi
-    al
+    (?:my|mi) \w+ (?:is|es)
     deposit
     consign\w*
     instead
+    nos saltamos
+    we skip
 """)
 OWN_DOMAINS = r"(?:pnplive\.(?:com|app|co))"
+# "my whatsapp is full of work chats" talks about the app; "my insta is luna_xo" gives a contact
+NOT_AN_ID = (
+    r"(?!\s*(?:full|lleno|llena|broken|down|dead|slow|lento|lenta|roto|rota|blowing|acting|"
+    r"hacked|hackead[oa]|private|privad[oa]|not|no|so|muy|tan|always|siempre|off|on|out|"
+    r"bugging|crashing|a mess|un desastre|muert[oa]|caid[oa]|open|abiert[oa]|the same|el mismo|"
+    r"also|tambien|too|just|solo|only|for|para|where|donde|how|como|like|ok|fine|bien|mal|"
+    r"empty|vaci[oa]|new|nuev[oa]|old|viej[oa])\b)"
+)
 
 
 def _rules() -> list[Rule]:
@@ -570,6 +577,18 @@ def _rules() -> list[Rule]:
         not allowed
         prohibid\w*
     """))
+    add("minors.under_age_limit", M, B, 0.9, words(r"""
+        (?:menor(?:es)?|menos) de (?:1[0-7]|[1-9])
+        under (?:1[0-7]|[1-9])
+        younger than (?:1[0-7]|[1-9])
+    """), unless=words(r"""
+        (?:menos|under) de? (?:1[0-7]|[1-9]) (?:min\w*|dolares|dollars|usd|pesos|euros|horas|hours|h)
+    """))
+    add("minors.in_school_grade", M, B, 0.85, words(r"""
+        (?:i'?m|i am|im|estoy|voy) (?:in|en) (?:the )?(?:[1-9]|1[01])(?:th|st|nd|rd)? grade
+        (?:i'?m|i am|im|estoy|voy) (?:in|en) (?:sexto|septimo|séptimo|octavo|noveno|decimo|décimo|[6-9]o) (?:grado)?
+        (?:i'?m|i am|im|estoy|voy) (?:in|en) (?:middle school|junior high|la secundaria|el colegio)
+    """))
     add("minors.school", M, HO, 0.7, words(r"""
         middle school
         junior high
@@ -593,7 +612,16 @@ def _rules() -> list[Rule]:
         when i was
         used to
     """))
-    add("minors.child_sexual", M, B, 0.9, CHILD, also=SEXUAL, unless=words(r"""
+    add("minors.child_on_call", M, B, 0.9, words(r"""
+        (?:bring|brings|traer|traiga|traigas|with|con) (?:a |an |un |una |my |mi |your |tu )?(?:kid|child|niñ[oa]|menor|little (?:girl|boy))
+        (?:kids?|child(?:ren)?|niñ[oa]s?|menor(?:es)?) (?:on|in|en|a|to|into) (?:the |la |el |our |nuestra )?(?:call|cam|camera|show|llamada|camara|cámara|videollamada)
+        (?:pics?|photos?|fotos?|videos?|content|contenido|packs?) (?:of|de) (?:little |young |small |peque(?:ñ|n)[oa]s )?(?:girls?|boys?|kids?|children|niñ[oa]s?|nenas?|nenit[oa]s?|menores)
+    """), unless=words(r"""
+        no (?:kids|children|niños|menores|minors)
+        without (?:the )?kids
+        sin (?:los )?niños
+    """))
+    add("minors.child_sexual", M, B, 0.9, CHILD, also=EXPLICIT, unless=words(r"""
         no (?:kids|children|niños|menores|minors)
         without (?:the )?kids
         kids are (?:asleep|sleeping|at school)
@@ -606,6 +634,7 @@ def _rules() -> list[Rule]:
     add("minors.young_looking", M, HO, 0.6, words(r"""
         look(?:s|ing)? (?:very |really )?young(?:er)?
         parece(?:s)? (?:de )?(?:una )?ni[nñ]\w*
+        look(?:s)? (?:like )?(?:you'?re|she'?s|he'?s|you are) (?:1[0-7]|[1-9])
         pareces? menor
         teens?
         schoolgirl
@@ -628,6 +657,7 @@ def _rules() -> list[Rule]:
         escopolamina
         (?:slip|put|spike|drop)\w* (?:something|a pill|some\w*|it|ghb|g) in (?:her|his|their|your) drink
         spike\w* (?:her|his|their|your) drink
+        (?:meter|poner|echar)(?:le)? (?:una pastilla|algo|droga\w*|unas gotas) (?:en|a) (?:la|su) (?:bebida|trago|copa)
         drug (?:her|him|them)
         drogarl[ao]
         echar(?:le)? algo (?:en|a) (?:la|su) bebida
@@ -665,9 +695,13 @@ def _rules() -> list[Rule]:
         on cam
         en camara
         en cámara
+        camera
+        camara
+        cámara
     """))
     add("non_consent.hidden_camera", NC, B, 0.9, words(r"""
         (?:she|he|they) (?:doesn'?t|don'?t|does not) know (?:the )?(?:camera|cam|call)
+        (?:doesn'?t|don'?t|does not|no) (?:know|sabe) (?:that )?(?:i'?m|que (?:te )?estoy) (?:showing|recording|streaming|filming|mostrando|grabando|transmitiendo)
         no sabe que (?:la )?(?:camara|cámara|llamada)
         hidden cam\w*
         camara oculta
@@ -711,11 +745,17 @@ def _rules() -> list[Rule]:
         porno de venganza
         send (?:them|it) to your (?:family|boss|wife|husband)
         mandarselo a tu (?:familia|jefe|esposa|esposo)
+        (?:screenshots?|capturas?|recordings?|grabaciones|fotos|pics|videos?)\b.{0,60}\b(?:to|a) (?:your|tu|tus) (?:family|familia|boss|jefe|wife|husband|esposa|esposo|friends|amigos|work|trabajo)
     """), unless=words(r"""
         (?:sube|subir|manda|mandar|envia|enviar|comparte|compartir) (?:tus|sus) fotos (?:al|a tu|en tu) perfil
     """))
     add("non_consent.force", NC, B, 0.9, words(r"""
         even if (?:she|he|you|they) (?:says?|said) no
+        even though (?:you|she|he|they) (?:said|told me) (?:no|not to)
+        aunque (?:me |le )?(?:dijiste|dijo|digas|diga|dijeron) que no
+        can'?t say no
+        unable to say no
+        no pueda(?:s|n)? decir que no
         aunque (?:diga|digas|dijo) que no
         no means yes
         she said no but
@@ -746,7 +786,10 @@ def _rules() -> list[Rule]:
         (?:i'?ll|i will|i'?m gonna|i am gonna|im gonna|gonna|going to|i'?m going to|i swear i'?ll|i could|i want to|wanna) (?:kill|murder|stab|shoot|hurt|beat|strangle|choke|slap|punch|burn|end|destroy|find|hunt|break) (?:you|u|ya|her|him|them|your (?:face|legs|neck|family|life))
         (?:i'?ll|i will|gonna|going to) burn (?:your|ur) (?:house|place|car|home|apartment)
         te voy a (?:matar|pegar|apuñalar|apunalar|disparar|golpear|romper|partir|quemar|buscar|encontrar|cazar|destruir|hacer (?:daño|dano|mierda))
-        te (?:mato|pego|parto|rompo|quemo|disparo|apuñalo|apunalo|busco y te)
+        te (?:mato|pego|parto|rompo|quemo|disparo|apuñalo|apunalo|reviento|busco y te)
+        (?:kill|hurt|poison|matar\w*|envenenar\w*) (?:your|tu|al|a tu) (?:dog|cat|perro|gato|family|familia|mom|mama|kids|hijos)
+        smash your face
+        break your (?:face|neck|legs|arms)
         voy a (?:matarte|matarla|matarlo|golpearte|pegarte|buscarte|encontrarte|destruirte)
         vas a (?:morir|ver lo que te pasa|pagarlo caro|arrepentirte)
         you(?:'re| are) (?:gonna|going to) (?:die|regret|pay for)
@@ -756,6 +799,9 @@ def _rules() -> list[Rule]:
     """))
     add("violence.knows_where", V, B, 0.9, words(r"""
         i know where you (?:live|work|sleep)
+        i know your (?:real name|street|address|house|workplace|family)
+        se tu (?:nombre real|calle|direccion|casa)
+        (?:i'?m|estoy) (?:outside|afuera de|fuera de|in front of|frente a) (?:your|tu) (?:building|house|home|door|work|edificio|casa|puerta|trabajo)
         se (?:donde|dónde) (?:vives|trabajas|duermes)
         i'?ll (?:come to|show up at|find) your (?:house|home|place|work|door)
         (?:voy|ire|iré) a tu (?:casa|trabajo)
@@ -834,6 +880,10 @@ def _rules() -> list[Rule]:
     add("harassment.hate", H, B, 0.9, words(r"""
         (?:(?:all|todos los|todas las|those|esos|esas) )?(?:gays?|gay people|jews?|judios|blacks?|black people|negros|immigrants?|inmigrantes|mexicans?|mexicanos|venezolan[oa]s|colombian[oa]s|muslims?|musulmanes|trans people|trans|women|mujeres|latinos?) (?:should|deberian|deben|must|are|son) (?:die|morir|be killed|ser eliminad\w*|scum|basura|animals|animales|plaga|vermin|disgusting|asquerosos|sick|enfermos|abominations?|una abominacion)
         go back to your (?:country|shithole)
+        go back to (?:mexico|africa|colombia|venezuela|china|your cave)
+        (?:you people|your kind|ustedes|los de tu clase) (?:are|son) (?:subhuman|infrahumanos|vermin|cockroaches|cucarachas|animals|animales|una plaga|plaga|rats|ratas)
+        subhuman
+        infrahumano\w*
         vuelve(?:te)? a tu (?:pais|país|mierda de pais)
         heil hitler
         white power
@@ -859,6 +909,9 @@ def _rules() -> list[Rule]:
     add("harassment.insult", H, HO, 0.6, words(r"""
         (?:you(?:'?re| are)|u r|ur|eres|sos|you|you fucking|you stupid|pinche|maldit[oa]) (?:a |an |una |un |such a |so |tan |re )?(?:ugly|fat|stupid|dumb|idiot|worthless|disgusting|pathetic|loser|whore|slut|bitch|cunt|trash|garbage|pig|cow|fea|feo|gord[oa]|estupid[oa]|idiota|imbecil|asqueros[oa]|perdedor[a]?|zorra|puta|perra|inutil|basura|cerd[oa]|vaca|mierda|bastard|piece of shit|pedazo de mierda|escoria|scum|freak|psycho|retrasad[oa]|subnormal|gilipollas|pendej[oa]|malparid[oa]|hijueputa|hp|naca|naco|corriente|vieja)
         fuck (?:you|off|u)
+        stfu
+        (?:dumb|stupid|useless|worthless|inutil|estupida|tonta) (?:slut|whore|bitch|cunt|zorra|puta|perra)
+        (?:what a|que|qué) (?:dumb |stupid |useless |tonta |inutil )?(?:slut|whore|bitch|cunt|zorra|puta|perra)
         fuck(?:ing)? (?:bitch|whore|slut|cunt)
         vete a la mierda
         chinga tu madre
@@ -915,6 +968,20 @@ def _rules() -> list[Rule]:
     add("self_harm.intent", SH, HO, 0.85, words(r"""
         kill myself
         killing myself
+        overdos\w*
+        sobredosis
+        goodbye (?:letters?|notes?)
+        cartas? de despedida
+        (?:everyone|everybody|they) would be (?:better|happier) (?:off )?(?:if i was gone|without me)
+        (?:todos|todo el mundo) (?:estarian|estarían) mejor (?:si yo no estuviera|sin mi|sin mí)
+        better off without me
+        mejor sin mi
+        (?:razor|blade|cuchilla|navaja)\b.{0,40}\b(?:use it|using it|usarla|usarlo|cut|cortar)
+        standing on the (?:roof|ledge|bridge)
+        (?:en|on) la azotea ahora
+        no reason to keep going
+        no (?:le )?veo sentido a seguir
+        no point (?:in )?going on
         end(?:ing)? (?:it all|my life|things)
         jump(?:ing)? off (?:a|the) (?:bridge|roof|building)
         tirarme (?:del|de un|por la) (?:puente|edificio|ventana|techo)
@@ -991,6 +1058,9 @@ def _rules() -> list[Rule]:
         hielo
         acid reflux
     """))
+    add("illegal_goods.drug_slang", IG, B, 0.85, words(r"""
+        (?:sells?|selling|vende|vendo|venden|plug for|contacto para|dealer de|need some|busco) (?:g|k|t|tina|keta|tusi|coca|perico)
+    """))
     add("illegal_goods.weapons_trade", IG, B, 0.9, WEAPONS, also=TRADE, unless=words(r"""
         water gun
         pistola de agua
@@ -1059,7 +1129,8 @@ def _rules() -> list[Rule]:
         r"fansly\.com|cash\.app|paypal\.me|venmo\.com|instagram\.com|snapchat\.com|"
         r"discord\.gg|chat\.whatsapp\.com)/?)\S*"
         r"|\b(?!" + OWN_DOMAINS + r")[a-z0-9][a-z0-9\-]{1,62}\.(?:com|net|org|io|me|ly|xyz|link|"
-        r"site|app|gg|tv|co|club|live|online|vip)(?:/\S*)?\b",
+        r"site|app|gg|tv|co|club|live|online|vip|top|shop|store|click|icu|buzz|biz|info|ru|cc|pw)"
+        r"(?:/\S*)?\b",
         view="plain")
     add("off_platform.handle", OP, B, 0.9, r"(?<![\w@.])@[a-z0-9_.]{3,}[a-z0-9_]", view="plain",
         unless=r"@pnplive\w*")
@@ -1071,8 +1142,7 @@ def _rules() -> list[Rule]:
             (?:booking|reserva|order|pedido|ticket|confirmation|confirmacion|reference|referencia|ref|transaction|transaccion|invoice|factura|receipt|recibo|id) (?:number |numero |no |nro |#)?\d+
         """))
     add("off_platform.ask_number", OP, B, 0.9, words(r"""
-        (?:your|ur|tu|su) (?:phone|cell|number|numero|cel|celular|movil|whats\w*|wsp|email|correo|mail|snap\w*|insta\w*|ig|telegram|tg|onlyfans|of)
-        (?:my|mi) (?:phone|cell|number|numero|cel|celular|movil) (?:is|es)
+        (?:what'?s|whats|what is|give me|send me|share|drop|pass me|can i (?:get|have)|cual es|dame|pasame|mandame|comparte|regalame|me das|me pasas|tienes|do you have|you got) (?:your |tu |ur |su )?(?:phone|cell|number|numero|cel|celular|movil|whats\w*|wsp|email|correo|mail|snap\w*|insta\w*|ig|telegram|tg|signal|kik|discord|skype|onlyfans|contact\w*)
         numero de (?:telefono|celular|whats\w*)
         phone number
         (?:my|mi) (?:email|correo|mail|gmail|hotmail) (?:is|es)
@@ -1085,6 +1155,13 @@ def _rules() -> list[Rule]:
         number of
         numero de (?:minutos|llamadas|reservas)
     """))
+    add("off_platform.my_app_is", OP, B, 0.9,
+        r"\b(?:my|mi|your|tu|ur)\s+" + CONTACT_APPS + r"\s*(?:(?:is|es)\b" + NOT_AN_ID
+        + r"|:|=|->|👉)"
+        r"|" + CONTACT_APPS + r"\s*[:=]\s*@?[a-z0-9_.#\-]{3,}", view="plain")
+    add("off_platform.my_number_is", OP, B, 0.9,
+        r"\b(?:my|mi) (?:phone number|cell number|number|numero|cel|celular|movil|telefono)\s*"
+        r"(?:(?:is|es)\b" + NOT_AN_ID + r"|:)", view="plain")
     add("off_platform.contact_app", OP, B, 0.9, CONTACT_APPS, also=CONTACT_INTENT, unless=words(r"""
         (?:the|this|el|la|este|esta) (?:telegram )?bot
         mini ?app
@@ -1166,6 +1243,10 @@ def _rules() -> list[Rule]:
         free (?:followers|money|iphone|gift cards?|credits|tokens|minutes|calls?) (?:here|now|click|at)
         (?:seguidores|dinero|iphone|creditos|minutos) gratis
         limited (?:time )?offer
+        claim (?:it )?now
+        reclama ya
+        singles (?:in|near) your area
+        solter[oa]s (?:calientes )?cerca de ti
         oferta limitada
         act now
         solo por hoy
@@ -1210,6 +1291,13 @@ def _rules() -> list[Rule]:
         dinero rápido
         dinero rapido
         recover your (?:lost )?funds
+        ask me how
+        preguntame como
+        pregúntame cómo
+        get rich
+        hazte rico
+        \d+ ?% (?:daily|diario|a day|al dia|weekly|semanal)
+        (?:earn|make|gana\w*) (?:money|dinero) (?:by |viendo |watching |con |from home)
         recupera tu dinero
         mining pool
         airdrop
@@ -1225,6 +1313,10 @@ def _rules() -> list[Rule]:
         login (?:here|to claim)
         inicia sesion (?:aqui|aquí) para
         security alert
+        re ?enter your (?:card|payment|password|details)
+        vuelve a ingresar tu (?:tarjeta|pago|clave|contraseña|contrasena)
+        update your (?:card|payment|billing)
+        actualiza tu (?:tarjeta|pago|metodo de pago)
         alerta de seguridad
         unusual activity
         actividad inusual
