@@ -1,5 +1,5 @@
-"""The model classifier: offline, loaded from the packaged file, the same figures as
-scikit-learn, and absent without the ml extra (then the rules run alone)."""
+"""The model classifier (with the ml extra): offline, loaded from the packaged file, the same
+figures as scikit-learn. Without the extra: tests/moderation/test_pipeline.py."""
 
 from __future__ import annotations
 
@@ -13,30 +13,6 @@ from pnplive.moderation import model, pipeline
 from pnplive.moderation.categories import Category, Decision
 from pnplive.moderation.evaluation import load, split_path
 from pnplive.moderation.model import ModelClassifier, model_path, model_text
-
-
-def test_without_the_extra_the_model_is_unavailable_and_the_rules_run_alone(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(model, "ml_missing", lambda: "the ml extra is not installed")
-    classifier = ModelClassifier()
-    assert not classifier.available
-    assert classifier.why_unavailable == "the ml extra is not installed"
-    combined, notes = pipeline.build(with_model=True)
-    assert combined.name == "rules"
-    assert notes and "the ml extra is not installed" in notes[0]
-    assert combined.classify("kys").decision == Decision.BLOCK
-
-
-def test_a_missing_model_file_makes_it_unavailable(tmp_path: Path) -> None:
-    classifier = ModelClassifier(tmp_path / "none.json.gz")
-    if model.ml_missing() is None:
-        assert classifier.why_unavailable is not None
-        assert "no model file" in classifier.why_unavailable
-    assert not classifier.available
-
-
-# --- with the extra ---------------------------------------------------------------------------
 
 sklearn = pytest.importorskip("sklearn")
 
