@@ -318,9 +318,8 @@ def moderation_evaluate(
         typer.echo(f"cannot read {path}: {exc}", err=True)
         raise typer.Exit(2) from exc
     classifier, notes = pipeline.build(with_model=with_model)
-    for note in notes:
-        typer.echo(note, err=True)
-    if with_model and notes:
+    if notes:  # asked for the model and it cannot run: no figures that would mislead
+        typer.echo(f"--with-model: {'; '.join(notes)}", err=True)
         raise typer.Exit(3)
     report = evaluation.evaluate(classifier, examples)
     title = f"{classifier.name} on {path.name}"

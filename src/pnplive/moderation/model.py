@@ -40,7 +40,7 @@ def model_path() -> Path:
 def ml_missing() -> str | None:
     """Why the model cannot run here, or None when it can."""
     try:
-        import numpy  # noqa: F401
+        import numpy  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
         import sklearn  # type: ignore[import-untyped, import-not-found, unused-ignore]  # noqa: F401
     except ImportError:
         return "the ml extra is not installed (pip install 'pnplive[ml]')"
@@ -111,7 +111,7 @@ class _Loaded:
     """The model file in memory; scoring is a sparse dot product done with numpy."""
 
     def __init__(self, data: dict[str, Any]) -> None:
-        import numpy as np
+        import numpy as np  # type: ignore[import-not-found, unused-ignore]
 
         if data.get("format") != FORMAT:
             raise ValueError(f"not a moderation model file: {data.get('format')!r}")
@@ -125,7 +125,7 @@ class _Loaded:
         self.analyse = _analyser()
 
     def probabilities(self, text: str) -> dict[str, float]:
-        import numpy as np
+        import numpy as np  # type: ignore[import-not-found, unused-ignore]
 
         counts = Counter(g for g in self.analyse(text) if g in self.index)
         if counts:
@@ -244,7 +244,7 @@ def choose_thresholds(
 
 def train(examples: Sequence[Example]) -> Trained:
     """Fit on the examples; thresholds come from out-of-fold predictions on the same examples."""
-    import numpy as np
+    import numpy as np  # type: ignore[import-not-found, unused-ignore]
     from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     texts = [model_text(e.text) for e in examples]

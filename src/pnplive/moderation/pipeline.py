@@ -18,7 +18,7 @@ def build(with_model: bool = True) -> tuple[Combined, list[str]]:
         if model.available:
             classifiers.append(model)
         else:
-            notes.append(f"model unavailable ({model.why_unavailable}): rules alone")
+            notes.append(f"model unavailable: {model.why_unavailable}")
     return Combined(classifiers), notes
 
 
