@@ -9,7 +9,7 @@ TEST_WORKERS ?= auto
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
-	$(PY) -m uv sync --frozen
+	$(PY) -m uv sync --frozen --all-extras
 	touch $@
 
 install: $(VENV)/.installed

@@ -295,5 +295,67 @@ def tokens_revoke(
     typer.echo("revoked " + ", ".join(str(i) for i in ids))
 
 
+# --- moderation --------------------------------------------------------------------------------
+
+moderation_app = typer.Typer(help="Text moderation: evaluate and train.", no_args_is_help=True)
+app.add_typer(moderation_app, name="moderation")
+
+
+@moderation_app.command("evaluate")
+def moderation_evaluate(
+    file: Annotated[
+        str, typer.Argument(help="A JSONL file of labelled messages, or 'train' / 'dev'.")
+    ] = "dev",
+    with_model: Annotated[
+        bool, typer.Option("--with-model", help="Rules plus the model (needs pnplive[ml]).")
+    ] = False,
+    missed: Annotated[
+        bool, typer.Option("--missed", help="Also list the messages that should have been held.")
+    ] = False,
+) -> None:
+    """Precision and recall per category and overall, and the chatter that was held or blocked."""
+    from pathlib import Path
+
+    from pnplive.moderation import evaluation, pipeline
+
+    path = evaluation.split_path(file) if file in evaluation.SPLITS else Path(file)
+    try:
+        examples = evaluation.load(path)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"cannot read {path}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    classifier, notes = pipeline.build(with_model=with_model)
+    if notes:  # asked for the model and it cannot run: no figures that would mislead
+        typer.echo(f"--with-model: {'; '.join(notes)}", err=True)
+        raise typer.Exit(3)
+    report = evaluation.evaluate(classifier, examples)
+    title = f"{classifier.name} on {path.name}"
+    for line in evaluation.render(report, title, show_missed=missed):
+        typer.echo(line)
+
+
+@moderation_app.command("train")
+def moderation_train(
+    out: Annotated[
+        str | None, typer.Option("--out", help="Where to write the model (the packaged file).")
+    ] = None,
+) -> None:
+    """Train the model on the train split and write it (needs pnplive[ml])."""
+    from pathlib import Path
+
+    from pnplive.moderation import evaluation, model
+
+    missing = model.ml_missing()
+    if missing:
+        typer.echo(missing, err=True)
+        raise typer.Exit(3)
+    trained = model.train(evaluation.load(evaluation.split_path("train")))
+    path = Path(out) if out else model.model_path()
+    size = trained.write(path)
+    for note in trained.notes:
+        typer.echo(note)
+    typer.echo(f"model written to {path} ({size // 1024} KiB)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -6,6 +6,7 @@ from pnplive.booking.idempotency import IdempotencyKey
 from pnplive.booking.models import Booking, BookingEvent, SlotCell
 from pnplive.earning.models import Payout
 from pnplive.kit.orm import Base
+from pnplive.moderation.models import Violation, ViolationOverride
 from pnplive.notification.models import Broadcast, BroadcastDelivery, Subscription
 from pnplive.payment.models import LedgerEntry, Payment, Refund, WebhookEvent
 from pnplive.performer.models import Performer, PerformerPhoto
@@ -33,6 +34,8 @@ __all__ = [
     "SlotCell",
     "Subscription",
     "User",
+    "Violation",
+    "ViolationOverride",
     "WebhookEvent",
     "WeeklyRule",
     "metadata",
