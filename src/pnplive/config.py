@@ -79,6 +79,9 @@ class Settings(BaseSettings):
         default="change-me-in-production-0123456789",
         description="Signs sandbox checkouts and join links.",
     )
+    performer_idle_minutes: int = Field(
+        default=60, ge=1, description="An online performer idle this long goes offline (F-PRF-2)."
+    )
 
     @field_validator("slot_step_minutes")
     @classmethod

@@ -169,3 +169,23 @@ async def test_following_is_once_per_member_and_can_be_undone(
         assert await broadcast.unsubscribe(s, member, performer.id)
         assert not await broadcast.unsubscribe(s, member, performer.id)
         assert await broadcast.followed(s, member) == []
+
+
+@pytest.mark.asyncio
+async def test_going_online_reaches_followers_through_the_worker(
+    db: Database, clock: FrozenClock, bot_api: FakeBotApi, notifier: TelegramNotifier
+) -> None:
+    from pnplive.performer import service as performers
+    from pnplive.performer.models import Presence
+    from pnplive.worker.app import build_runner
+
+    performer, members = await followers(db, clock, 5)
+    async with db.transaction() as s:
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        await performers.set_presence(s, p, Presence.ONLINE, clock.now())
+    runner = build_runner(db, clock, notifier=notifier)
+    for _ in range(3):
+        await runner.tick()
+    assert set(per_chat(bot_api)) == {m.telegram_id for m in members}
+    assert set(per_chat(bot_api).values()) == {1}

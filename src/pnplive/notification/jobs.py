@@ -33,13 +33,14 @@ from pnplive.notification.notifier import Notifier
 from pnplive.notification.pacing import Pacer
 from pnplive.notification.settings import NotificationSettings
 from pnplive.payment.models import LIVE_REFUND_STATUSES, Refund
+from pnplive.performer import presence
 
 Handler = Callable[[dict[str, Any]], Awaitable[object]]
 
 BOOKING_CONFIRMED = "booking_confirmed"
 REFUND_ISSUED = "refund_issued"
 ADMIN_ALERT = "admin_alert"
-PERFORMER_ONLINE = "performer_online"
+PERFORMER_ONLINE = presence.ONLINE_JOB
 
 
 def handlers(

@@ -16,6 +16,7 @@ from pnplive.booking.models import Booking
 from pnplive.booking.states import OCCUPYING
 from pnplive.errors import Conflict, InvalidInput, NotFound
 from pnplive.performer.models import Performer, PerformerPhoto, Presence
+from pnplive.performer.presence import announce_online
 from pnplive.performer.schemas import PerformerCreate, PerformerFields, WeeklyRuleIn
 from pnplive.user.models import User
 
@@ -212,4 +213,6 @@ async def set_presence(
     performer.presence_changed_at = now
     performer.last_active_at = now
     await session.flush()
+    if came_online:
+        await announce_online(session, performer, now)
     return came_online

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from pnplive.booking import idempotency
+from pnplive.config import Settings, get_settings
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.notification import jobs as notification_jobs
@@ -13,6 +17,7 @@ from pnplive.payment import jobs as payment_jobs
 from pnplive.payment import service as payments
 from pnplive.payment.providers.registry import Providers, build
 from pnplive.payment.settings import PaymentSettings
+from pnplive.performer import presence
 from pnplive.worker.runner import JobHandler, PeriodicTask, Runner, RunnerConfig
 
 
@@ -22,6 +27,7 @@ def build_runner(
     providers: Providers | None = None,
     cfg: RunnerConfig | None = None,
     notifier: Notifier | None = None,
+    settings: Settings | None = None,
 ) -> Runner:
     """Refunds and checkout expiry (payments); each pass also lapses unpaid bookings (F-BK-3)
     and forgets idempotency keys past their time. With a notifier, also the notices, reminders,
@@ -43,5 +49,14 @@ def build_runner(
     }
     if notifier is not None:
         handlers.update(notification_jobs.handlers(db, clock, notifier))
-    periodic: list[PeriodicTask] = [payments.expire_unpaid, idempotency.purge_expired]
+    idle = timedelta(minutes=(settings or get_settings()).performer_idle_minutes)
+
+    async def idle_offline(session: AsyncSession, now: datetime) -> object:
+        return await presence.idle_offline(session, now, idle)
+
+    periodic: list[PeriodicTask] = [
+        payments.expire_unpaid,
+        idempotency.purge_expired,
+        idle_offline,
+    ]
     return Runner(db, clock, handlers, periodic=periodic, cfg=cfg)
