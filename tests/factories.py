@@ -35,6 +35,7 @@ async def make_user(
     user.is_prime = prime
     user.age_verified_at = now if verified else None
     user.terms_accepted_at = now if terms else None
+    user.terms_version = "1" if terms else None
     user.timezone = timezone
     user.role = role
     for k, v in extra.items():

@@ -29,6 +29,15 @@ performers_app = typer.Typer(help="Performers.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(performers_app, name="performers")
 
+
+def _users_app() -> typer.Typer:
+    from pnplive.cli_users import users_app
+
+    return users_app
+
+
+app.add_typer(_users_app(), name="users")
+
 T = TypeVar("T")
 
 
@@ -65,7 +74,7 @@ def seed_demo() -> None:
 
     async def work(db: Database) -> list[str]:
         async with db.transaction() as session:
-            return await seed(session, SystemClock().now())
+            return await seed(session, SystemClock().now(), get_settings().terms_version)
 
     for line in run_with_db(work):
         typer.echo(line)

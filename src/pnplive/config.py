@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DB_PATH = Path("var") / "pnplive.sqlite3"
+DEV_BOT_ID = 1000000001  # the local development bot's Telegram id
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PNPLIVE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses unsafe defaults (the default secret key, the sandbox "
+        "payments unless asked for by name, the local development bot token).",
     )
 
     # Storage
@@ -79,6 +88,12 @@ class Settings(BaseSettings):
         default="change-me-in-production-0123456789",
         description="Signs sandbox checkouts and join links.",
     )
+    terms_version: str = Field(
+        default="1",
+        min_length=1,
+        max_length=32,
+        description="The terms in force; members accept each new version before booking.",
+    )
     performer_idle_minutes: int = Field(
         default=60, ge=1, description="An online performer idle this long goes offline (F-PRF-2)."
     )
@@ -98,6 +113,18 @@ class Settings(BaseSettings):
         if isinstance(v, int):
             return [v]
         return v
+
+    @property
+    def effective_bot_token(self) -> str | None:
+        """The configured bot token; in development without one, a local token derived from the
+        secret key, which the local Telegram emulator also uses, so sign-in works on the
+        defaults. Production never invents one."""
+        if self.bot_token:
+            return self.bot_token
+        if self.env == "production":
+            return None
+        digest = hmac.new(self.secret_key.encode(), b"pnplive-dev-bot", hashlib.sha256)
+        return f"{DEV_BOT_ID}:{digest.hexdigest()[:35]}"
 
     @property
     def is_sqlite(self) -> bool:

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pnplive.kit.actor import CLI
 from pnplive.performer import service as performers
 from pnplive.performer.schemas import PerformerCreate, WeeklyRuleIn
+from pnplive.user import membership
 from pnplive.user import service as users
 from pnplive.user.models import Role
 
@@ -61,20 +63,17 @@ DEMO_PERFORMERS: list[tuple[dict[str, object], list[tuple[int, str, str]]]] = [
 ]
 
 
-async def seed(session: AsyncSession, now: datetime) -> list[str]:
+async def seed(session: AsyncSession, now: datetime, terms_version: str = "1") -> list[str]:
     out = []
     admin = await users.register(session, ADMIN_TG, now, username="demo_admin")
     admin.role = Role.SUPERADMIN.value
-    admin.age_verified_at = admin.age_verified_at or now
-    admin.terms_accepted_at = admin.terms_accepted_at or now
     prime = await users.register(session, PRIME_TG, now, username="demo_prime")
-    prime.is_prime = True
-    prime.age_verified_at = prime.age_verified_at or now
-    prime.terms_accepted_at = prime.terms_accepted_at or now
+    await membership.set_prime(session, prime, True, CLI, now, "demo data")
     prime.timezone = "America/New_York"
     free = await users.register(session, FREE_TG, now, username="demo_free")
-    free.age_verified_at = free.age_verified_at or now
-    free.terms_accepted_at = free.terms_accepted_at or now
+    for member in (admin, prime, free):  # they went through the gates themselves
+        await membership.confirm_age(session, member, now)
+        await membership.accept_terms(session, member, terms_version, terms_version, now)
     out.append(f"superadmin telegram id {ADMIN_TG}, PRIME member {PRIME_TG}, FREE member {FREE_TG}")
     for fields, weekly in DEMO_PERFORMERS:
         if await performers.by_username(session, str(fields["username"])) is not None:

@@ -10,7 +10,7 @@ from pnplive.moderation.models import Violation, ViolationOverride
 from pnplive.notification.models import Broadcast, BroadcastDelivery, Subscription
 from pnplive.payment.models import LedgerEntry, Payment, Refund, WebhookEvent
 from pnplive.performer.models import Performer, PerformerPhoto
-from pnplive.user.models import User
+from pnplive.user.models import User, UserEvent
 from pnplive.worker.models import Job
 
 metadata = Base.metadata
@@ -34,6 +34,7 @@ __all__ = [
     "SlotCell",
     "Subscription",
     "User",
+    "UserEvent",
     "Violation",
     "ViolationOverride",
     "WebhookEvent",

@@ -307,6 +307,59 @@ CASES = [
         ),
         {"superadmin": 200},
     ),
+    # the member's own standing (F-ACC-1)
+    Case("me", lambda w: ("GET", "/api/me", None), only((*MEMBERS, "unverified"), 200)),
+    Case(
+        "update me",
+        lambda w: ("PUT", "/api/me", {"language": "es"}),
+        only((*MEMBERS, "unverified"), 200),
+    ),
+    Case(
+        "confirm age",
+        lambda w: ("POST", "/api/me/age-confirmation", {"confirm": True}),
+        only((*MEMBERS, "unverified"), 200),
+    ),
+    Case(
+        "accept terms",
+        lambda w: ("POST", "/api/me/terms", {"version": "1"}),
+        only((*MEMBERS, "unverified"), 200),
+    ),
+    # members for admins (F-ACC-2/3)
+    Case("admin members", lambda w: ("GET", "/api/admin/users", None), only(ADMINS, 200)),
+    Case(
+        "admin member",
+        lambda w: ("GET", f"/api/admin/users/{w.users['free'].id}", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "grant prime",
+        lambda w: ("POST", f"/api/admin/users/{w.users['free'].id}/prime", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "revoke prime",
+        lambda w: ("DELETE", f"/api/admin/users/{w.users['prime'].id}/prime", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "restrict member",
+        lambda w: (
+            "POST",
+            f"/api/admin/users/{w.users['free'].id}/restriction",
+            {"reason": "spam"},
+        ),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "lift restriction",
+        lambda w: ("DELETE", f"/api/admin/users/{w.users['free'].id}/restriction", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "membership integration",
+        lambda w: ("PUT", "/api/integrations/membership/4242", {"prime": True}),
+        only((*ADMINS, "integration_token"), 200),
+    ),
     # online alerts (F-NTF-5)
     Case(
         "follow performer",
@@ -341,7 +394,18 @@ async def snapshot(db: Database) -> list[tuple[Any, ...]]:
         for p in (await s.scalars(select(Performer).order_by(Performer.id))).all():
             rows.append(("p", p.id, p.updated_at, p.presence, p.bio, p.status))
         for u in (await s.scalars(select(User).order_by(User.id))).all():
-            rows.append(("u", u.id, u.role))
+            rows.append(
+                (
+                    "u",
+                    u.id,
+                    u.role,
+                    u.is_prime,
+                    u.restricted_at,
+                    u.age_verified_at,
+                    u.terms_version,
+                    u.language,
+                )
+            )
         for t in (WeeklyRule, BlockedInterval, ExtraAvailability, Subscription):
             rows.append((t.__name__, await s.scalar(select(func.count()).select_from(t))))
         return rows
@@ -407,7 +471,7 @@ def _status(e: Expect) -> int:
 async def test_every_api_operation_is_in_the_matrix(app: FastAPI) -> None:
     """Every operation of the routers of this module's scope (the payment routes are tested
     with the payments)."""
-    routers = ("models", "bookings", "model_me", "admin", "notifications")
+    routers = ("models", "bookings", "model_me", "admin", "admin_users", "me", "notifications")
     mine = {f"pnplive.api.routers.{m}" for m in routers}
     ours = {
         (method, route.path)
@@ -434,7 +498,7 @@ class _FakeWorld:
     p = _Obj()
     b = _Obj()
     held = _Obj()
-    users: ClassVar[dict[str, _Obj]] = {"free": _Obj()}
+    users: ClassVar[dict[str, _Obj]] = {"free": _Obj(), "prime": _Obj()}
 
 
 def _template(url: str) -> str:
@@ -444,5 +508,7 @@ def _template(url: str) -> str:
     url = re.sub(r"/api/admin/models/1(?=/|$)", "/api/admin/models/{performer_id}", url)
     url = re.sub(r"/0123456789abcdef(?=/|$)", "/{booking_id}", url)
     url = re.sub(r"/broadcasts/999999$", "/broadcasts/{broadcast_id}", url)
+    url = re.sub(r"/api/admin/users/1(?=/|$)", "/api/admin/users/{user_id}", url)
+    url = re.sub(r"/membership/4242$", "/membership/{telegram_id}", url)
     url = re.sub(r"/999999$", "/{item_id}", url)
     return url

@@ -15,7 +15,15 @@ from pnplive.api import errors
 from pnplive.api.deps import KnownMembers, limit_by_ip
 from pnplive.api.guards import reject_unstorable_text
 from pnplive.api.ratelimit import RateLimiter
-from pnplive.api.routers import admin, bookings, model_me, models, notifications
+from pnplive.api.routers import (
+    admin,
+    admin_users,
+    bookings,
+    me,
+    model_me,
+    models,
+    notifications,
+)
 from pnplive.api.settings import ApiSettings
 from pnplive.booking.rules import BookingRules
 from pnplive.config import Settings, get_settings
@@ -110,7 +118,7 @@ def create_app(
     )
     errors.install(app)
     limited = [Depends(limit_by_ip), Depends(reject_unstorable_text)]
-    for module in (models, bookings, model_me, admin, notifications):
+    for module in (models, bookings, model_me, admin, admin_users, me, notifications):
         app.include_router(module.router, dependencies=limited)
     if importlib.util.find_spec(PAYMENTS_ROUTER) is not None:
         payments = importlib.import_module(PAYMENTS_ROUTER)

@@ -33,11 +33,12 @@ from pnplive.auth.models import ApiToken, TokenRole
 from pnplive.booking.rules import BookingRules
 from pnplive.config import Settings
 from pnplive.errors import Forbidden
+from pnplive.kit.actor import Actor, ActorKind
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.performer.models import Performer
 from pnplive.user import service as users
-from pnplive.user.access import MESSAGES, AccessRule
+from pnplive.user.access import MESSAGES, AccessRule, terms_current
 from pnplive.user.models import User
 
 __all__ = [
@@ -131,6 +132,7 @@ class Principal:
     user: User | None = None
     performer: Performer | None = None  # the performer account linked to ``user``
     token: ApiToken | None = None
+    terms_version: str = "1"  # the terms in force: older acceptances do not count
 
     @property
     def token_role(self) -> str | None:
@@ -166,7 +168,9 @@ class Principal:
             return "admin"
         if self.performer is not None:
             return "performer"
-        if self.user.age_verified_at is None or self.user.terms_accepted_at is None:
+        if self.user.age_verified_at is None or not terms_current(
+            self.user.terms_version, self.terms_version
+        ):
             return "unverified"
         return "prime" if self.user.is_prime else "free"
 
@@ -178,6 +182,18 @@ class Principal:
         if self.performer is not None:
             return "performer"
         return "user"
+
+    def as_actor(self) -> Actor:
+        """This caller as the domains record who acted."""
+        token_id = self.token.id if self.token is not None else None
+        if self.is_integration:
+            return Actor(ActorKind.INTEGRATION, token_id=token_id)
+        if self.is_admin:
+            return Actor.admin(user_id=self.actor_id, token_id=token_id)
+        if self.performer is not None:
+            return Actor(ActorKind.PERFORMER, user_id=self.actor_id)
+        assert self.user is not None
+        return Actor.member(self.user.id)
 
     @property
     def actor_id(self) -> int | None:
@@ -267,9 +283,10 @@ async def current_principal(
     settings = get_settings_dep(request)
     now = clock.now()
     if scheme == "tma" and value:
-        if not settings.bot_token:
+        bot_token = settings.effective_bot_token
+        if not bot_token:
             raise Unauthenticated("Mini App sign-in is not configured on this server")
-        data = initdata.validate(value, settings.bot_token, now, settings.init_data_max_age_seconds)
+        data = initdata.validate(value, bot_token, now, settings.init_data_max_age_seconds)
         tg = data.user
         profile = {
             "username": tg.username[:64] if tg.username else None,
@@ -280,7 +297,7 @@ async def current_principal(
         await _register_first_sight(request, tg.id, now, profile)
         user = await users.register(session, tg.id, now, **profile)  # type: ignore[arg-type]
         performer = await session.scalar(select(Performer).where(Performer.user_id == user.id))
-        principal = Principal(user=user, performer=performer)
+        principal = Principal(user=user, performer=performer, terms_version=settings.terms_version)
     elif scheme == "bearer" and value:
         token = await api_tokens.authenticate(session, value, now)
         principal = Principal(token=token)
@@ -305,7 +322,7 @@ def _unverified_error(user: User) -> Forbidden:
         AccessRule.AGE_NOT_VERIFIED
         if user.age_verified_at is None
         else AccessRule.TERMS_NOT_ACCEPTED
-    )
+    )  # the role says one of the two is missing
     err = Forbidden(MESSAGES[rule], rule=rule.value)
     err.code = rule.value  # type: ignore[misc]
     return err

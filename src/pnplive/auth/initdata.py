@@ -14,7 +14,9 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
+
+from aiogram.utils.web_app import check_webapp_signature
 
 from pnplive.auth.errors import ExpiredInitData, InvalidInitData
 
@@ -70,7 +72,7 @@ def validate(raw: str, bot_token: str, now: datetime, max_age_seconds: int) -> I
     received = fields.get("hash")
     if not received:
         raise InvalidInitData("initData carries no hash")
-    if not hmac.compare_digest(sign(fields, bot_token), received.lower()):
+    if not check_webapp_signature(bot_token, raw):  # aiogram's check, as Telegram documents it
         raise InvalidInitData("initData signature does not match")
     try:
         auth_ts = int(fields["auth_date"])
@@ -105,3 +107,27 @@ def _opt_str(v: object) -> str | None:
     if not isinstance(v, str):
         raise TypeError("expected a string")
     return v
+
+
+def login_data(
+    bot_token: str,
+    telegram_id: int,
+    now: datetime,
+    *,
+    first_name: str | None = None,
+    username: str | None = None,
+    language_code: str = "en",
+) -> str:
+    """initData for ``telegram_id`` signed with ``bot_token``, as Telegram would hand it to the
+    Mini App (for the development sign-in command and the local emulator)."""
+    user: dict[str, object] = {"id": telegram_id, "language_code": language_code}
+    if first_name:
+        user["first_name"] = first_name
+    if username:
+        user["username"] = username
+    fields = {
+        "user": json.dumps(user, separators=(",", ":"), ensure_ascii=False),
+        "auth_date": str(int(now.timestamp())),
+    }
+    fields["hash"] = sign(fields, bot_token)
+    return urlencode(fields)

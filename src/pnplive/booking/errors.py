@@ -32,8 +32,8 @@ class BookingChanged(Conflict):
 class AccessDenied(Forbidden):
     """A failed access rule (F-ACC-1); ``code`` is the rule's own code."""
 
-    def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message, rule=rule)
+    def __init__(self, rule: str, message: str, **details: object) -> None:
+        super().__init__(message, rule=rule, **details)
         self.code = rule  # type: ignore[misc]
 
 

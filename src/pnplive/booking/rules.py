@@ -20,6 +20,7 @@ class BookingRules:
     commission_bps: int = 3000
     pay_per_call_enabled: bool = False
     cancel_policy: CancelPolicy = DEFAULT_POLICY
+    terms_version: str = "1"
 
     @classmethod
     def from_settings(cls, s: Settings) -> BookingRules:
@@ -32,4 +33,5 @@ class BookingRules:
             commission_bps=s.commission_bps,
             pay_per_call_enabled=s.pay_per_call_enabled,
             cancel_policy=CancelPolicy.parse(s.cancel_policy, cutoff_hours=s.cancel_cutoff_hours),
+            terms_version=s.terms_version,
         )

@@ -47,7 +47,14 @@ from pnplive.kit.ids import new_public_id
 from pnplive.kit.locks import lock_performer
 from pnplive.payment.pricing import call_price, split
 from pnplive.performer.models import Performer
-from pnplive.user.access import MESSAGES, PerformerFacts, UserFacts, booking_denial
+from pnplive.user.access import (
+    MESSAGES,
+    AccessRule,
+    PerformerFacts,
+    UserFacts,
+    booking_denial,
+    terms_current,
+)
 from pnplive.user.models import User
 from pnplive.worker.queue import enqueue
 
@@ -214,7 +221,7 @@ async def check_access(
     denial = booking_denial(
         UserFacts(
             age_verified=user.age_verified_at is not None,
-            terms_accepted=user.terms_accepted_at is not None,
+            terms_accepted=terms_current(user.terms_version, rules.terms_version),
             is_prime=user.is_prime,
             restricted=user.restricted_at is not None,
             is_performer=is_performer,
@@ -222,6 +229,9 @@ async def check_access(
         PerformerFacts(bookable=performer.is_bookable, has_availability=has_availability),
         rules.pay_per_call_enabled,
     )
+    if denial is AccessRule.USER_RESTRICTED:
+        reason = user.restricted_reason or ""
+        raise AccessDenied(denial.value, f"{MESSAGES[denial]} {reason}".strip(), reason=reason)
     if denial is not None:
         raise AccessDenied(denial.value, MESSAGES[denial])
 

@@ -27,6 +27,11 @@ MESSAGES: dict[AccessRule, str] = {
 }
 
 
+def terms_current(accepted_version: str | None, current_version: str) -> bool:
+    """Accepted terms count only for the version in force: new terms are accepted again."""
+    return accepted_version is not None and accepted_version == current_version
+
+
 @dataclass(frozen=True, slots=True)
 class UserFacts:
     age_verified: bool

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pnplive.kit.orm import Base, UTCDateTime
@@ -29,6 +29,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.USER)
     age_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    terms_version: Mapped[str | None] = mapped_column(String(32))
     is_prime: Mapped[bool] = mapped_column(Boolean, default=False)
     restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     restricted_reason: Mapped[str | None] = mapped_column(Text)
@@ -42,3 +43,17 @@ class User(Base):
     @property
     def is_superadmin(self) -> bool:
         return self.role == Role.SUPERADMIN
+
+
+class UserEvent(Base):
+    """A change to a member's standing, kept for admins: who, when, what and why."""
+
+    __tablename__ = "user_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(String(512), default="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.api import render, schedule
@@ -25,12 +25,14 @@ from pnplive.booking.queries import (
 from pnplive.booking.states import Status
 from pnplive.errors import Conflict, InvalidInput, NotFound
 from pnplive.payment import refunds
+from pnplive.performer import accounts
 from pnplive.performer import service as performers
+from pnplive.performer.directory import MemberFilters, find_members
 from pnplive.performer.models import Lifecycle, Performer, Visibility
 from pnplive.performer.queries import admin_list
 from pnplive.performer.schemas import PerformerCreate, PerformerUpdate
+from pnplive.user import membership
 from pnplive.user import service as users
-from pnplive.user.models import Role, User
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -413,26 +415,11 @@ async def list_conflicts(
 async def list_roles(
     session: SessionDep, admin: SuperadminDep, page: PagingDep
 ) -> dict[str, object]:
-    linked = select(Performer.user_id).where(Performer.user_id.is_not(None))
-    q = select(User).where(or_(User.role != Role.USER.value, User.id.in_(linked))).order_by(User.id)
-    people = list((await session.scalars(q)).all())
-    chunk = people[page.offset : page.offset + page.limit]
-    links = {
-        uid: pid
-        for pid, uid in (
-            await session.execute(
-                select(Performer.id, Performer.user_id).where(
-                    Performer.user_id.in_([u.id for u in chunk])
-                )
-            )
-        ).all()
-    }
-    items = [render.member(u, links.get(u.id)) for u in chunk]
-    return s.page_of(items, len(people), page.limit, page.offset)
-
-
-class CannotChangeSuperadmin(Conflict):
-    code = "superadmin_is_managed_in_config"
+    rows, total = await find_members(
+        session, MemberFilters(with_role_only=True), limit=page.limit, offset=page.offset
+    )
+    items = [render.member(r.user, r.performer_id) for r in rows]
+    return s.page_of(items, total, page.limit, page.offset)
 
 
 @router.post(
@@ -450,30 +437,15 @@ async def change_role(
             "no member with that Telegram id (they must have opened the bot)",
             telegram_id=body.telegram_id,
         )
-    current = await performers.of_user(session, user.id)
+    actor, now, grant = admin.as_actor(), clock.now(), body.action == "grant"
     if body.role == "admin":
-        if user.is_superadmin:
-            raise CannotChangeSuperadmin(
-                "superadmins come from the configuration or the command line"
-            )
-        users.set_role(user, Role.ADMIN if body.action == "grant" else Role.USER)
-        await session.flush()
-        return render.member(user, current.id if current else None)
-    if body.action == "revoke":
-        if current is None:
-            raise NotFound("that member is not a performer", telegram_id=body.telegram_id)
-        current.user_id = None
-        current.updated_at = clock.now()
-        await session.flush()
-        return render.member(user, None)
-    if body.performer_id is None:
+        await membership.set_admin(session, user, grant, actor, now)
+    elif not grant:
+        await accounts.unlink_performer(session, user, actor, now)
+    elif body.performer_id is None:
         raise InvalidInput("granting PERFORMER needs performer_id", field="performer_id")
-    target = await performers.get(session, body.performer_id)
-    if current is not None and current.id != target.id:
-        raise Conflict("that member is already another performer", performer=current.id)
-    if target.user_id is not None and target.user_id != user.id:
-        raise Conflict("that performer is linked to another member", performer=target.id)
-    target.user_id = user.id
-    target.updated_at = clock.now()
-    await session.flush()
-    return render.member(user, target.id)
+    else:
+        target = await performers.get(session, body.performer_id)
+        await accounts.link_performer(session, user, target, actor, now)
+    current = await accounts.of_user(session, user.id)
+    return render.member(user, current.id if current else None)
