@@ -100,13 +100,26 @@ async def test_init_data_freshness_follows_the_setting(db: Database, clock: Froz
     assert old.status_code == 401 and old.json()["error"]["code"] == "init_data_expired"
 
 
-async def test_without_a_bot_token_init_data_cannot_sign_in(
+async def test_without_a_bot_token_production_has_no_mini_app_sign_in(
     db: Database, clock: FrozenClock
 ) -> None:
-    app = make_app(db, clock, settings=make_settings(db.url, bot_token=None))
-    async with client_for(app) as client:
+    settings = make_settings(db.url, bot_token=None, env="production", secret_key="s" * 40)
+    async with client_for(make_app(db, clock, settings=settings)) as client:
         r = await client.get("/api/models", headers=tma(1, clock.now(), bot_token=BOT_TOKEN))
     assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
+
+
+async def test_without_a_bot_token_development_signs_in_with_its_own_token(
+    db: Database, clock: FrozenClock
+) -> None:
+    settings = make_settings(db.url, bot_token=None)
+    dev_token = settings.effective_bot_token
+    assert dev_token is not None and dev_token != BOT_TOKEN
+    async with client_for(make_app(db, clock, settings=settings)) as client:
+        other = await client.get("/api/me", headers=tma(1, clock.now(), bot_token=BOT_TOKEN))
+        ours = await client.get("/api/me", headers=tma(1, clock.now(), bot_token=dev_token))
+    assert other.status_code == 401 and other.json()["error"]["code"] == "invalid_init_data"
+    assert ours.status_code == 200
 
 
 async def test_revoked_or_unknown_token_is_401(
