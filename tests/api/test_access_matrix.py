@@ -360,6 +360,13 @@ CASES = [
         lambda w: ("PUT", "/api/integrations/membership/4242", {"prime": True}),
         only((*ADMINS, "integration_token"), 200),
     ),
+    # analytics and exports (F-ADM-3/4)
+    Case("analytics", lambda w: ("GET", "/api/admin/analytics", None), only(ADMINS, 200)),
+    Case(
+        "export",
+        lambda w: ("GET", "/api/admin/exports/bookings.csv", None),
+        only(ADMINS, 200),
+    ),
     # online alerts (F-NTF-5)
     Case(
         "follow performer",
@@ -471,7 +478,16 @@ def _status(e: Expect) -> int:
 async def test_every_api_operation_is_in_the_matrix(app: FastAPI) -> None:
     """Every operation of the routers of this module's scope (the payment routes are tested
     with the payments)."""
-    routers = ("models", "bookings", "model_me", "admin", "admin_users", "me", "notifications")
+    routers = (
+        "models",
+        "bookings",
+        "model_me",
+        "admin",
+        "admin_users",
+        "analytics",
+        "me",
+        "notifications",
+    )
     mine = {f"pnplive.api.routers.{m}" for m in routers}
     ours = {
         (method, route.path)
@@ -510,5 +526,6 @@ def _template(url: str) -> str:
     url = re.sub(r"/broadcasts/999999$", "/broadcasts/{broadcast_id}", url)
     url = re.sub(r"/api/admin/users/1(?=/|$)", "/api/admin/users/{user_id}", url)
     url = re.sub(r"/membership/4242$", "/membership/{telegram_id}", url)
+    url = re.sub(r"/exports/bookings\.csv$", "/exports/{name}.{fmt}", url)
     url = re.sub(r"/999999$", "/{item_id}", url)
     return url

@@ -18,6 +18,7 @@ from pnplive.api.ratelimit import RateLimiter
 from pnplive.api.routers import (
     admin,
     admin_users,
+    analytics,
     bookings,
     me,
     model_me,
@@ -118,7 +119,7 @@ def create_app(
     )
     errors.install(app)
     limited = [Depends(limit_by_ip), Depends(reject_unstorable_text)]
-    for module in (models, bookings, model_me, admin, admin_users, me, notifications):
+    for module in (models, bookings, model_me, admin, admin_users, analytics, me, notifications):
         app.include_router(module.router, dependencies=limited)
     if importlib.util.find_spec(PAYMENTS_ROUTER) is not None:
         payments = importlib.import_module(PAYMENTS_ROUTER)
