@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, exists, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
@@ -52,7 +52,7 @@ async def load_schedule(
     )
 
 
-def live_occupancy(now: datetime):  # type: ignore[no-untyped-def]
+def live_occupancy(now: datetime) -> ColumnElement[bool]:
     """SQL condition: the booking still occupies its time (unpaid ones until they lapse)."""
     return and_(
         Booking.status.in_([s.value for s in OCCUPYING]),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.availability.service import performer_slots
@@ -51,7 +51,7 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def bookable():  # type: ignore[no-untyped-def]
+def bookable() -> ColumnElement[bool]:
     return (Performer.status == Lifecycle.ACTIVE.value) & (
         Performer.visibility == Visibility.PUBLIC.value
     )

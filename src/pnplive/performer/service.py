@@ -29,11 +29,17 @@ async def get(session: AsyncSession, performer_id: int) -> Performer:
 
 
 async def by_username(session: AsyncSession, username: str) -> Performer | None:
-    return await session.scalar(select(Performer).where(Performer.username == username))
+    found: Performer | None = await session.scalar(
+        select(Performer).where(Performer.username == username)
+    )
+    return found
 
 
 async def of_user(session: AsyncSession, user_id: int) -> Performer | None:
-    return await session.scalar(select(Performer).where(Performer.user_id == user_id))
+    found: Performer | None = await session.scalar(
+        select(Performer).where(Performer.user_id == user_id)
+    )
+    return found
 
 
 def _apply(performer: Performer, fields: PerformerFields) -> None:

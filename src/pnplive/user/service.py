@@ -28,7 +28,8 @@ def check_timezone(name: str) -> str:
 
 
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
-    return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    found: User | None = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    return found
 
 
 async def get(session: AsyncSession, user_id: int) -> User:

@@ -40,7 +40,8 @@ class RunnerConfig:
 
 def backoff(attempts: int, cfg: RunnerConfig) -> timedelta:
     """Exponential: base, 2·base, 4·base ... capped."""
-    return min(cfg.base_backoff * (2 ** max(0, attempts - 1)), cfg.max_backoff)
+    delay: timedelta = cfg.base_backoff * (2 ** max(0, attempts - 1))
+    return min(delay, cfg.max_backoff)
 
 
 @dataclass(frozen=True, slots=True)
