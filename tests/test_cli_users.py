@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from pnplive.auth.models import LoginLink
 from pnplive.cli import app
 from pnplive.config import Settings, get_settings
 from pnplive.kit.clock import SystemClock
@@ -33,7 +34,7 @@ async def _wipe(url: str) -> None:
     db = Database(url)
     try:
         async with db.transaction() as s:
-            for model in (UserEvent, User):
+            for model in (LoginLink, UserEvent, User):
                 await s.execute(model.__table__.delete())
     finally:
         await db.dispose()
@@ -124,3 +125,12 @@ async def test_login_data_signs_in_on_the_defaults(cli_db: str) -> None:
         await db.dispose()
     production = Settings(database_url=cli_db, env="production", secret_key="x" * 40)
     assert production.effective_bot_token is None
+
+
+def test_login_link_is_printed_for_admins_only(cli_db: str) -> None:
+    invoke("set-role", "900", "admin")
+    link = invoke("login-link", "900").strip().splitlines()[-1]
+    assert link.startswith("http://127.0.0.1:8000/login/") and len(link.rsplit("/", 1)[1]) > 40
+    invoke("grant-prime", "901")
+    refused = runner.invoke(app, ["users", "login-link", "901"])
+    assert refused.exit_code == 1 and "for admins" in refused.output

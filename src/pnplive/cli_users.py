@@ -187,3 +187,16 @@ def login_data_command(
         token, telegram_id, datetime.now(UTC), first_name=first_name, language_code=language
     )
     typer.echo(f"tma {data}")
+
+
+@users_app.command("login-link")
+def login_link(telegram_id: TelegramArg) -> None:
+    """Print a one-time link (valid 10 minutes) that signs an admin in to the web dashboard."""
+    from pnplive.auth import web
+
+    async def work(session: AsyncSession) -> str:
+        user = await _member(session, telegram_id)
+        token = await web.issue_link(session, user, datetime.now(UTC))
+        return f"{get_settings().public_base_url.rstrip('/')}/login/{token}"
+
+    typer.echo(_run(work))

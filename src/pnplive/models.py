@@ -1,6 +1,6 @@
 """Every ORM model, imported once so the metadata is complete (Alembic, tests)."""
 
-from pnplive.auth.models import ApiToken
+from pnplive.auth.models import ApiToken, LoginLink
 from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
 from pnplive.booking.idempotency import IdempotencyKey
 from pnplive.booking.models import Booking, BookingEvent, SlotCell
@@ -26,6 +26,7 @@ __all__ = [
     "IdempotencyKey",
     "Job",
     "LedgerEntry",
+    "LoginLink",
     "Payment",
     "Payout",
     "Performer",

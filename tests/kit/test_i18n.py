@@ -21,6 +21,7 @@ LANGUAGE_NEUTRAL = {
     "notify.line.duration_price",
     "alert.line.fact",
     "alert.kind.other",
+    "web.none",
 }
 
 

@@ -7,8 +7,10 @@ import importlib
 import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from pnplive import __version__
 from pnplive.api import errors
@@ -24,6 +26,7 @@ from pnplive.api.routers import (
     model_me,
     models,
     notifications,
+    web_admin,
 )
 from pnplive.api.settings import ApiSettings
 from pnplive.booking.rules import BookingRules
@@ -124,6 +127,13 @@ def create_app(
     if importlib.util.find_spec(PAYMENTS_ROUTER) is not None:
         payments = importlib.import_module(PAYMENTS_ROUTER)
         app.include_router(payments.router)
+
+    app.include_router(web_admin.router)
+    app.mount(
+        "/static",
+        StaticFiles(directory=str(Path(__file__).resolve().parent / "static")),
+        name="static",
+    )
 
     @app.get("/healthz", tags=["service"], summary="Liveness")
     async def healthz() -> dict[str, str]:
