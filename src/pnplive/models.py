@@ -10,6 +10,7 @@ from pnplive.moderation.models import Violation, ViolationOverride
 from pnplive.notification.models import Broadcast, BroadcastDelivery, Subscription
 from pnplive.payment.models import LedgerEntry, Payment, Refund, WebhookEvent
 from pnplive.performer.models import Performer, PerformerPhoto
+from pnplive.review.models import Review
 from pnplive.user.models import User, UserEvent
 from pnplive.worker.models import Job
 
@@ -32,6 +33,7 @@ __all__ = [
     "Performer",
     "PerformerPhoto",
     "Refund",
+    "Review",
     "SlotCell",
     "Subscription",
     "User",

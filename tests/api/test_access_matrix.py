@@ -360,6 +360,28 @@ CASES = [
         lambda w: ("PUT", "/api/integrations/membership/4242", {"prime": True}),
         only((*ADMINS, "integration_token"), 200),
     ),
+    # reviews and moderation (F-REV-1, F-ADM-6)
+    Case(
+        "review",
+        lambda w: ("POST", f"/api/bookings/{w.b.public_id}/review", {"rating": 5}),
+        only(
+            ["prime"],
+            (409, "not_reviewable"),
+            **dict.fromkeys(["free", "other_prime", "performer", "admin", "superadmin"], 404),
+            unverified=UNVERIFIED,
+        ),
+    ),
+    Case("reviews", lambda w: ("GET", f"/api/models/{w.p.id}/reviews", None), browse()),
+    Case("moderation queue", lambda w: ("GET", "/api/admin/moderation", None), only(ADMINS, 200)),
+    Case(
+        "moderation decision",
+        lambda w: (
+            "POST",
+            "/api/admin/moderation",
+            {"violation_id": 999999, "decision": "allow", "reason": "ok"},
+        ),
+        only(["admin", "superadmin"], 404, admin_token=(403, "role_required")),
+    ),
     # analytics and exports (F-ADM-3/4)
     Case("analytics", lambda w: ("GET", "/api/admin/analytics", None), only(ADMINS, 200)),
     Case(
@@ -487,6 +509,7 @@ async def test_every_api_operation_is_in_the_matrix(app: FastAPI) -> None:
         "analytics",
         "me",
         "notifications",
+        "reviews",
     )
     mine = {f"pnplive.api.routers.{m}" for m in routers}
     ours = {

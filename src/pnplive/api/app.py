@@ -26,6 +26,7 @@ from pnplive.api.routers import (
     model_me,
     models,
     notifications,
+    reviews,
     web_admin,
 )
 from pnplive.api.settings import ApiSettings
@@ -122,7 +123,17 @@ def create_app(
     )
     errors.install(app)
     limited = [Depends(limit_by_ip), Depends(reject_unstorable_text)]
-    for module in (models, bookings, model_me, admin, admin_users, analytics, me, notifications):
+    for module in (
+        models,
+        bookings,
+        model_me,
+        admin,
+        admin_users,
+        analytics,
+        me,
+        notifications,
+        reviews,
+    ):
         app.include_router(module.router, dependencies=limited)
     if importlib.util.find_spec(PAYMENTS_ROUTER) is not None:
         payments = importlib.import_module(PAYMENTS_ROUTER)
