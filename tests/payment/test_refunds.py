@@ -416,3 +416,53 @@ async def test_payment_jobs_run_by_kind(
     run = await jobs.run(db, job.kind, job.payload, providers=PROVIDERS, clock=clock)
     assert getattr(run, "status", None) == "succeeded"
     assert (await support.booking(db, booking_id)).status == Status.REFUNDED
+
+
+async def _refund_part(db: Database, clock: FrozenClock, booking_id: str, amount: int) -> None:
+    async with db.transaction() as s:
+        b = await bookings.get_booking(s, booking_id)
+        await refunds.refund_booking(
+            s,
+            b,
+            amount=amount,
+            reason="goodwill",
+            requested_by="admin",
+            actor_id=None,
+            now=clock.now(),
+        )
+
+
+@pytest.mark.parametrize("by", ["admin", "performer", "user"])
+async def test_a_partly_refunded_booking_can_still_be_cancelled(
+    db: Database, clock: FrozenClock, fake_apis: respx.Router, by: str
+) -> None:
+    # Paid 6000 (30 min at 200), two days ahead: every policy gives the full price back.
+    _p, booking_id = await paid_booking(db, clock, "sandbox", days=2)
+    await _refund_part(db, clock, booking_id, 2000)
+    refund_id = await cancel(db, clock, booking_id, by)
+    assert (await support.booking(db, booking_id)).status == Status.CANCELLED
+    owed = {r.public_id: r.amount for r in await support.refunds_of(db, booking_id)}
+    assert refund_id is not None and owed[refund_id] == 4000  # what was left, no more
+    assert sum(owed.values()) == 6000
+
+
+async def test_a_fully_refunded_booking_is_cancelled_with_nothing_more_owed(
+    db: Database, clock: FrozenClock, fake_apis: respx.Router
+) -> None:
+    _p, booking_id = await paid_booking(db, clock, "sandbox", days=2)
+    await _refund_part(db, clock, booking_id, 6000)
+    assert await cancel(db, clock, booking_id, "admin") is None
+    assert (await support.booking(db, booking_id)).status in (Status.CANCELLED, Status.REFUNDED)
+    assert [r.amount for r in await support.refunds_of(db, booking_id)] == [6000]
+
+
+async def test_earlier_refunds_count_towards_a_partial_policy_refund(
+    db: Database, clock: FrozenClock, fake_apis: respx.Router
+) -> None:
+    # 4 hours before the start the member's policy gives back half of 6000 in all.
+    _p, booking_id = await paid_booking(db, clock, "sandbox", days=0, hour=13)
+    await _refund_part(db, clock, booking_id, 2000)
+    refund_id = await cancel(db, clock, booking_id, "user")
+    owed = {r.public_id: r.amount for r in await support.refunds_of(db, booking_id)}
+    assert refund_id is not None and owed[refund_id] == 1000
+    assert sum(owed.values()) == 3000

@@ -188,12 +188,20 @@ async def refund_cancellation(
     For callers that cancel through the booking service themselves."""
     if not cancellation.was_paid or cancellation.refund.amount <= 0:
         return None
-    if await refundable_payment(session, cancellation.booking) is None:
+    payment = await refundable_payment(session, cancellation.booking)
+    if payment is None:
         return None  # confirmed without money through us (or already refunded): nothing owed
+    # The policy says how much of the price comes back in all; what was refunded before (a
+    # manual partial refund, say) counts towards it and is never owed twice.
+    paid = payment.paid_amount if payment.paid_amount is not None else payment.amount
+    refunded = await live_refunded(session, payment.id)
+    owed = min(cancellation.refund.amount - refunded, paid - refunded)
+    if owed <= 0:
+        return None
     return await refund_booking(
         session,
         cancellation.booking,
-        amount=cancellation.refund.amount,
+        amount=owed,
         reason=f"cancelled by {by}: {cancellation.refund.reason}",
         requested_by="system" if by == "user" else by,
         actor_id=actor_id,
