@@ -168,9 +168,20 @@ HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")
 PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
 
 
+def _refuse_unsafe() -> None:
+    from pnplive.startup import UnsafeConfiguration, check
+
+    try:
+        check(get_settings())
+    except UnsafeConfiguration as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
 def _run_api(host: str, port: int, workers: int = 1, run_worker: bool = False) -> None:
     import uvicorn
 
+    _refuse_unsafe()
     if workers > 1:
         # Several processes need the app by import path (each builds its own).
         uvicorn.run(
@@ -216,6 +227,7 @@ def worker(
     """Run the background worker alone (several may run against PostgreSQL)."""
     import logging
 
+    _refuse_unsafe()
     from pnplive.worker.app import build_runner
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DB_PATH = Path("var") / "pnplive.sqlite3"
+DEFAULT_SECRET_KEY = "change-me-in-production-0123456789"  # development only (pnplive.startup)
 DEV_BOT_ID = 1000000001  # the local development bot's Telegram id
 
 
@@ -85,7 +86,7 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000", description="Where members reach the service."
     )
     secret_key: str = Field(
-        default="change-me-in-production-0123456789",
+        default=DEFAULT_SECRET_KEY,
         description="Signs sandbox checkouts and join links.",
     )
     terms_version: str = Field(

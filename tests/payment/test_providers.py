@@ -84,11 +84,19 @@ def test_offered_providers_depend_on_configuration_and_currency() -> None:
     assert PROVIDERS.offered("COP") == ["stripe", "epayco", "wompi", "sandbox"]
     assert PROVIDERS.offered("XTR") == ["telegram_stars", "sandbox"]
     bare = support.all_providers(
-        **{k: None for k in support.SECRETS}, telegram_stars=False, sandbox_payments=None
+        **{k: None for k in support.SECRETS},
+        bot_token=None,
+        telegram_stars=False,
+        sandbox_payments=None,
     )
     assert bare.names() == ["sandbox"]
     live = support.all_providers(sandbox_payments=None)
     assert "sandbox" not in live.names()
+    # A bot token means real members: no sandbox unless asked for by name.
+    with_bot = support.all_providers(
+        **{k: None for k in support.SECRETS}, telegram_stars=False, sandbox_payments=None
+    )
+    assert with_bot.names() == []
 
 
 @pytest_asyncio.fixture

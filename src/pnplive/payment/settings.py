@@ -7,6 +7,8 @@ Every base URL can be changed so tests point the providers at local fakes.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -17,6 +19,7 @@ class PaymentSettings(BaseSettings):
     )
 
     # Shared with the core settings (same variables): where we are, and our own signing key.
+    env: Literal["development", "production"] = "development"
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = "change-me-in-production-0123456789"
     bot_token: str | None = None
@@ -101,13 +104,25 @@ class PaymentSettings(BaseSettings):
         return bool(self.telegram_stars and self.bot_token)
 
     @property
-    def sandbox_enabled(self) -> bool:
-        if self.sandbox_payments is not None:
-            return self.sandbox_payments
-        return not (
+    def real_provider_configured(self) -> bool:
+        return bool(
             self.stripe_enabled
             or self.epayco_enabled
             or self.wompi_enabled
             or self.daimo_enabled
             or self.telegram_stars_enabled
         )
+
+    @property
+    def production_like(self) -> bool:
+        """Real money or a real bot is wired in: the defaults meant for trying things out no
+        longer apply, whatever ``PNPLIVE_ENV`` says."""
+        return self.env == "production" or self.real_provider_configured or bool(self.bot_token)
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        """Asked for by name (``PNPLIVE_SANDBOX_PAYMENTS``), or development with nothing real
+        configured: never switched on by default where real members could pay."""
+        if self.sandbox_payments is not None:
+            return self.sandbox_payments
+        return not self.production_like
