@@ -43,7 +43,7 @@ T = TypeVar("T")
 
 def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
     async def main() -> T:
-        db = Database(get_settings().database_url)
+        db = Database.from_settings(get_settings())
         try:
             return await work(db)
         finally:

@@ -32,7 +32,7 @@ def _run(work: Callable[[AsyncSession], Awaitable[str]]) -> str:
     """Run ``work`` in one transaction; a refused change prints its reason and exits 1."""
 
     async def main() -> str:
-        db = Database(get_settings().database_url)
+        db = Database.from_settings(get_settings())
         try:
             async with db.transaction() as session:
                 return await work(session)

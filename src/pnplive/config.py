@@ -33,6 +33,18 @@ class Settings(BaseSettings):
         description="SQLAlchemy async URL; sqlite+aiosqlite:///file or postgresql+asyncpg://...",
     )
     redis_url: str | None = Field(default=None, description="Redis for rate limits and bot FSM.")
+    db_pool_size: int = Field(
+        default=5, ge=1, le=100, description="PostgreSQL connections kept per process."
+    )
+    db_max_overflow: int = Field(
+        default=5, ge=0, le=100, description="Extra PostgreSQL connections per process at peaks."
+    )
+    db_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=120,
+        description="Wait for a free connection before answering 503 with Retry-After.",
+    )
 
     # Booking rules
     hold_minutes: int = Field(

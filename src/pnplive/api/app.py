@@ -71,7 +71,7 @@ def create_app(
     settings = settings or get_settings()
     api_settings = api_settings or ApiSettings()
     owns_db = db is None
-    database = db or Database(settings.database_url)
+    database = db or Database.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

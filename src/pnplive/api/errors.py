@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -23,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pnplive.api.ratelimit import RateLimited
 from pnplive.errors import PnpError
+from pnplive.kit.db import is_unavailable
 
 log = logging.getLogger("pnplive.api")
 
@@ -131,8 +133,31 @@ def _unexpected(request: Request) -> Response:
     )
 
 
+RETRY_AFTER_SECONDS = 2
+
+
+def unavailable_response(request: Request) -> Response:
+    rid = request_id(request)
+    log.warning("database unavailable on %s %s [request %s]", request.method, request.url.path, rid)
+    return error_response(
+        503,
+        "service_unavailable",
+        "The service is busy or briefly out of reach. Please try again in a moment.",
+        {"request_id": rid},
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS), REQUEST_ID_HEADER: rid},
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    if is_unavailable(exc):
+        return unavailable_response(request)
+    return _unexpected(request)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(PnpError, _pnp_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(OSError, _database_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
@@ -168,9 +193,12 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
+        except Exception as exc:
             request = Request(scope)
-            response = _unexpected(request)
+            # A commit after the endpoint can still find the database gone or busy.
+            response = (
+                unavailable_response(request) if is_unavailable(exc) else _unexpected(request)
+            )
             if started:  # too late for an answer: the log has it
                 return
             await response(scope, receive, send)

@@ -15,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -25,6 +26,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import await_only
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+DEFAULT_POOL_SIZE = 5
+DEFAULT_MAX_OVERFLOW = 5
+DEFAULT_POOL_TIMEOUT = 5.0
 READ_ONLY = "pnplive_read_only"
 
 
@@ -76,19 +80,69 @@ def create_engine(
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("pool_size", 8)
         kwargs.setdefault("max_overflow", 24)
-        kwargs.setdefault("pool_timeout", 60)
+        kwargs.setdefault("pool_timeout", 30)
         engine = create_async_engine(url, **kwargs)
         _prepare_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 40)
-    kwargs.setdefault("pool_timeout", 60)
+    # Per process; several API and worker processes share one server's max_connections.
+    kwargs.setdefault("pool_size", DEFAULT_POOL_SIZE)
+    kwargs.setdefault("max_overflow", DEFAULT_MAX_OVERFLOW)
+    kwargs.setdefault("pool_timeout", DEFAULT_POOL_TIMEOUT)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
 
 
+# SQLSTATEs that mean "the database cannot serve this now; the same request may work shortly":
+# deadlock, serialization failure, lock timeout, shutting down, too many connections.
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001", "55P03", "57P01", "57P02", "57P03", "53300"})
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    for candidate in (exc, getattr(exc, "orig", None), getattr(exc, "__cause__", None)):
+        if candidate is None:
+            continue
+        for attr in ("sqlstate", "pgcode"):
+            code = getattr(candidate, attr, None)
+            if isinstance(code, str):
+                return code
+        inner = getattr(candidate, "__cause__", None)
+        code = getattr(inner, "sqlstate", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database is out of reach or busy (pool exhausted, connection refused or lost,
+    deadlock, too many connections): answer "try again shortly", never "our bug"."""
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection within pool_timeout
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        if _sqlstate(exc) in TRANSIENT_SQLSTATES:
+            return True
+        if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+            return True
+    return isinstance(exc, ConnectionError | TimeoutError | OSError) and not isinstance(
+        exc, FileNotFoundError | PermissionError
+    )
+
+
 class Database:
     """An engine plus a session factory; ``transaction()`` is the unit of work."""
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Database:
+        """The database of ``settings`` (``pnplive.config.Settings``) with its pool sizes."""
+        options: dict[str, Any] = {}
+        if not str(settings.database_url).startswith("sqlite"):
+            options = {
+                "pool_size": settings.db_pool_size,
+                "max_overflow": settings.db_max_overflow,
+                "pool_timeout": settings.db_pool_timeout_seconds,
+            }
+        return cls(settings.database_url, **options)
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
