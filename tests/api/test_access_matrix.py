@@ -360,6 +360,18 @@ CASES = [
         lambda w: ("PUT", "/api/integrations/membership/4242", {"prime": True}),
         only((*ADMINS, "integration_token"), 200),
     ),
+    # operations (F-WRK-1)
+    Case("dead jobs", lambda w: ("GET", "/api/admin/jobs/dead", None), only(ADMINS, 200)),
+    Case(
+        "retry job",
+        lambda w: ("POST", "/api/admin/jobs/999999/retry", None),
+        only(ADMINS, (404, "not_found")),
+    ),
+    Case(
+        "retry refund",
+        lambda w: ("POST", f"/api/admin/refunds/re_{'0' * 24}/retry", None),
+        only(ADMINS, 409),
+    ),
     # reviews and moderation (F-REV-1, F-ADM-6)
     Case(
         "review",
@@ -505,6 +517,7 @@ async def test_every_api_operation_is_in_the_matrix(app: FastAPI) -> None:
         "bookings",
         "model_me",
         "admin",
+        "admin_ops",
         "admin_users",
         "analytics",
         "me",
@@ -550,5 +563,7 @@ def _template(url: str) -> str:
     url = re.sub(r"/api/admin/users/1(?=/|$)", "/api/admin/users/{user_id}", url)
     url = re.sub(r"/membership/4242$", "/membership/{telegram_id}", url)
     url = re.sub(r"/exports/bookings\.csv$", "/exports/{name}.{fmt}", url)
+    url = re.sub(r"/jobs/999999/retry$", "/jobs/{job_id}/retry", url)
+    url = re.sub(r"/refunds/re_0+/retry$", "/refunds/{refund_id}/retry", url)
     url = re.sub(r"/999999$", "/{item_id}", url)
     return url

@@ -132,3 +132,52 @@ async def test_the_product_worker_forgets_idempotency_keys_past_their_time(
     async with db.transaction() as s:
         left = (await s.scalars(select(IdempotencyKey.key))).all()
     assert left == ["fresh"]
+
+
+@pytest.mark.asyncio
+async def test_retry_later_waits_as_asked_and_never_counts_as_a_failure(
+    db: Database, clock: FrozenClock
+) -> None:
+    from pnplive.worker.retry import RetryLater
+
+    calls = 0
+
+    async def throttled(payload: dict[str, Any]) -> None:
+        nonlocal calls
+        calls += 1
+        if calls <= 5:
+            raise RetryLater(17)
+
+    async with db.transaction() as s:
+        await enqueue(s, "notify", "n1", clock.now(), clock.now(), {})
+    runner = Runner(db, clock, {"notify": throttled}, cfg=CFG)  # gives up after 3 failures
+    for _ in range(5):
+        await runner.tick()
+        (job,) = await jobs(db)
+        assert job.done_at is None and job.attempts == 0
+        assert job.due_at == clock.now() + timedelta(seconds=17)
+        assert await runner.tick() == 0  # not before the 17 seconds
+        clock.advance(seconds=17)
+    await runner.tick()
+    (job,) = await jobs(db)
+    assert calls == 6 and job.done_at is not None and job.last_error is None
+
+
+@pytest.mark.asyncio
+async def test_a_kind_can_say_what_giving_up_means(db: Database, clock: FrozenClock) -> None:
+    given_up: list[tuple[dict[str, Any], str]] = []
+
+    async def broken(payload: dict[str, Any]) -> None:
+        raise RuntimeError("no")
+
+    async def on_exhausted(payload: dict[str, Any], error: str) -> None:
+        given_up.append((payload, error))
+
+    async with db.transaction() as s:
+        await enqueue(s, "refund", "r9", clock.now(), clock.now(), {"refund": "r9"})
+    runner = Runner(db, clock, {"refund": broken}, cfg=CFG, on_exhausted={"refund": on_exhausted})
+    for _ in range(3):
+        await runner.tick()
+        assert len(given_up) <= 1
+        clock.advance(hours=1)
+    assert given_up == [({"refund": "r9"}, "RuntimeError: no")]

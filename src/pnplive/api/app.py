@@ -19,6 +19,7 @@ from pnplive.api.guards import reject_unstorable_text
 from pnplive.api.ratelimit import RateLimiter
 from pnplive.api.routers import (
     admin,
+    admin_ops,
     admin_users,
     analytics,
     bookings,
@@ -128,6 +129,7 @@ def create_app(
         bookings,
         model_me,
         admin,
+        admin_ops,
         admin_users,
         analytics,
         me,

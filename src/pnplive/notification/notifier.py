@@ -6,19 +6,14 @@ from enum import StrEnum
 from typing import Protocol
 
 from pnplive.notification.messages import OutMessage
+from pnplive.worker.retry import RetryLater
+
+__all__ = ["Delivery", "Notifier", "RetryLater"]
 
 
 class Delivery(StrEnum):
     SENT = "sent"
     UNREACHABLE = "unreachable"  # the person blocked the bot or never started it: do not retry
-
-
-class RetryLater(Exception):
-    """The channel asked us to wait (Telegram's 429 ``retry_after``): retry after ``seconds``."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"retry after {seconds} s")
-        self.seconds = seconds
 
 
 class Notifier(Protocol):

@@ -64,3 +64,16 @@ async def run(
 ) -> object:
     """Run one payment job; raises for a failure worth retrying."""
     return await HANDLERS[kind](db, payload, providers, clock)
+
+
+Exhausted = Callable[[Database, dict[str, Any], str, Clock], Awaitable[object]]
+
+
+async def _refund_given_up(
+    db: Database, payload: dict[str, Any], error: str, clock: Clock
+) -> object:
+    return await refunds.give_up_refund(db, str(payload["refund"]), error, clock)
+
+
+# What happens when a job of a kind runs out of retries.
+ON_EXHAUSTED: dict[str, Exhausted] = {REFUND: _refund_given_up}

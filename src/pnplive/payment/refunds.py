@@ -341,10 +341,10 @@ async def execute_refund(
     try:
         result = await provider.refund(request)
     except RefundUnsupported as exc:
-        return await _refund_stuck(db, refund_id, RefundStatus.MANUAL_REQUIRED, exc, clock)
+        return await _refund_stuck(db, refund_id, RefundStatus.MANUAL_REQUIRED, exc.message, clock)
     except ProviderError as exc:
         if not exc.retryable:
-            return await _refund_stuck(db, refund_id, RefundStatus.FAILED, exc, clock)
+            return await _refund_stuck(db, refund_id, RefundStatus.FAILED, exc.message, clock)
         async with db.transaction() as s:
             r = await s.scalar(select(Refund).where(Refund.public_id == refund_id))
             if r is not None:
@@ -368,8 +368,38 @@ async def execute_refund(
         return RefundRun(refund_id, r.status)
 
 
+async def give_up_refund(db: Database, refund_id: str, error: str, clock: Clock) -> RefundRun:
+    """The refund job ran out of retries: the refund is ``failed``, admins are alerted, and an
+    admin can ask for it again (``retry_refund``) with the same idempotency key."""
+    return await _refund_stuck(
+        db, refund_id, RefundStatus.FAILED, f"gave up after retries: {error}", clock
+    )
+
+
+async def retry_refund(
+    session: AsyncSession, refund_id: str, *, admin_id: int | None, now: datetime
+) -> Refund:
+    """Ask a failed refund of the provider again. The idempotency key stays the same, so the
+    provider never pays it twice."""
+    refund = await session.scalar(
+        select(Refund).where(Refund.public_id == refund_id).with_for_update()
+    )
+    if refund is None:
+        raise RefundNotAllowed("no such refund", refund=refund_id)
+    if refund.status != RefundStatus.FAILED:
+        raise RefundNotAllowed(f"only a failed refund is retried; this one is {refund.status}")
+    refund.status = RefundStatus.PENDING.value
+    refund.actor_id = admin_id if admin_id is not None else refund.actor_id
+    refund.updated_at = now
+    await session.flush()
+    # A new job row (the first one is kept as the record of its attempts).
+    key = f"{refund.public_id}:retry:{int(now.timestamp())}"
+    await enqueue(session, REFUND_JOB, key, due_at=now, now=now, payload={"refund": refund_id})
+    return refund
+
+
 async def _refund_stuck(
-    db: Database, refund_id: str, status: RefundStatus, exc: ProviderError, clock: Clock
+    db: Database, refund_id: str, status: RefundStatus, message: str, clock: Clock
 ) -> RefundRun:
     now = clock.now()
     async with db.transaction() as s:
@@ -383,7 +413,7 @@ async def _refund_stuck(
         if r.status != RefundStatus.PENDING:
             return RefundRun(refund_id, r.status)
         r.status = status.value
-        r.last_error = exc.message[:2000]
+        r.last_error = message[:2000]
         r.updated_at = now
         await alert_admins(
             s,
@@ -394,9 +424,9 @@ async def _refund_stuck(
             provider=r.provider,
             amount=r.amount,
             currency=r.currency,
-            error=exc.message,
+            error=message[:500],
         )
-        return RefundRun(refund_id, r.status, exc.message)
+        return RefundRun(refund_id, r.status, message)
 
 
 async def mark_refund_done(

@@ -18,7 +18,13 @@ from pnplive.payment import service as payments
 from pnplive.payment.providers.registry import Providers, build
 from pnplive.payment.settings import PaymentSettings
 from pnplive.performer import presence
-from pnplive.worker.runner import JobHandler, PeriodicTask, Runner, RunnerConfig
+from pnplive.worker.runner import (
+    ExhaustedHandler,
+    JobHandler,
+    PeriodicTask,
+    Runner,
+    RunnerConfig,
+)
 
 
 def build_runner(
@@ -47,6 +53,14 @@ def build_runner(
     handlers: dict[str, JobHandler] = {
         kind: payment_handler(kind) for kind in payment_jobs.HANDLERS
     }
+
+    def exhausted_handler(kind: str) -> ExhaustedHandler:
+        async def give_up(payload: dict[str, Any], error: str) -> object:
+            return await payment_jobs.ON_EXHAUSTED[kind](db, payload, error, clock)
+
+        return give_up
+
+    exhausted = {kind: exhausted_handler(kind) for kind in payment_jobs.ON_EXHAUSTED}
     if notifier is not None:
         handlers.update(notification_jobs.handlers(db, clock, notifier))
     idle = timedelta(minutes=(settings or get_settings()).performer_idle_minutes)
@@ -59,4 +73,4 @@ def build_runner(
         idempotency.purge_expired,
         idle_offline,
     ]
-    return Runner(db, clock, handlers, periodic=periodic, cfg=cfg)
+    return Runner(db, clock, handlers, periodic=periodic, cfg=cfg, on_exhausted=exhausted)

@@ -22,10 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.worker.models import Job
+from pnplive.worker.retry import RetryLater
 
 log = logging.getLogger(__name__)
 
 JobHandler = Callable[[dict[str, Any]], Awaitable[object]]
+# What happens when a job of a kind is given up: (payload, the last error) -> outcome.
+ExhaustedHandler = Callable[[dict[str, Any], str], Awaitable[object]]
 PeriodicTask = Callable[[AsyncSession, datetime], Awaitable[object]]
 
 
@@ -87,10 +90,12 @@ async def finish(session: AsyncSession, job_id: int, now: datetime) -> None:
 
 async def fail(
     session: AsyncSession, job: Claimed, error: str, now: datetime, cfg: RunnerConfig
-) -> None:
-    """Schedule a retry, or stop retrying after ``max_attempts`` (kept, with the error)."""
+) -> bool:
+    """Schedule a retry, or stop retrying after ``max_attempts`` (kept, with the error: a
+    "dead" job, which admins see and may retry). True when the job was given up."""
     values: dict[str, Any] = {"locked_until": None, "last_error": error[:2000]}
-    if job.attempts >= cfg.max_attempts:
+    gave_up = job.attempts >= cfg.max_attempts
+    if gave_up:
         values["done_at"] = now
         log.error(
             "job %s (%s) gave up after %s attempts: %s", job.id, job.kind, job.attempts, error
@@ -98,6 +103,20 @@ async def fail(
     else:
         values["due_at"] = now + backoff(job.attempts, cfg)
     await session.execute(update(Job).where(Job.id == job.id).values(**values))
+    return gave_up
+
+
+async def postpone(session: AsyncSession, job: Claimed, seconds: float, now: datetime) -> None:
+    """Run again after ``seconds``; this attempt does not count."""
+    await session.execute(
+        update(Job)
+        .where(Job.id == job.id)
+        .values(
+            locked_until=None,
+            attempts=max(0, job.attempts - 1),
+            due_at=now + timedelta(seconds=max(0.0, seconds)),
+        )
+    )
 
 
 class Runner:
@@ -108,10 +127,12 @@ class Runner:
         handlers: Mapping[str, JobHandler],
         periodic: list[PeriodicTask] | None = None,
         cfg: RunnerConfig | None = None,
+        on_exhausted: Mapping[str, ExhaustedHandler] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.handlers = dict(handlers)
+        self.on_exhausted = dict(on_exhausted or {})
         self.periodic = periodic or []
         self.cfg = cfg or RunnerConfig()
 
@@ -136,10 +157,20 @@ class Runner:
     async def _run(self, job: Claimed) -> None:
         try:
             await self.handlers[job.kind](job.payload)
+        except RetryLater as later:
+            async with self.db.transaction() as session:
+                await postpone(session, job, later.seconds, self.clock.now())
+            return
         except Exception as exc:  # a failed job is retried; the error is kept on the row
             log.warning("job %s (%s) failed: %s", job.id, job.kind, exc)
+            error = f"{type(exc).__name__}: {exc}"
             async with self.db.transaction() as session:
-                await fail(session, job, f"{type(exc).__name__}: {exc}", self.clock.now(), self.cfg)
+                gave_up = await fail(session, job, error, self.clock.now(), self.cfg)
+            if gave_up and job.kind in self.on_exhausted:
+                try:
+                    await self.on_exhausted[job.kind](job.payload, error)
+                except Exception:  # the row keeps the job's error; this one is logged
+                    log.exception("giving up job %s (%s) failed too", job.id, job.kind)
             return
         async with self.db.transaction() as session:
             await finish(session, job.id, self.clock.now())
