@@ -69,3 +69,12 @@ class _PgError(Exception):
 )
 async def test_what_counts_as_unavailable(error: BaseException, transient: bool) -> None:
     assert is_unavailable(error) is transient
+
+
+async def test_a_bug_in_sql_is_still_a_500_not_a_503() -> None:
+    import sqlite3
+
+    bug = sa_exc.OperationalError("SELECT", None, sqlite3.OperationalError("no such table: x"))
+    busy = sa_exc.OperationalError("BEGIN", None, sqlite3.OperationalError("database is locked"))
+    assert not is_unavailable(bug)
+    assert is_unavailable(busy)

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from pnplive import __version__
 from pnplive.api import errors
-from pnplive.api.deps import KnownMembers, limit_by_ip
+from pnplive.api.deps import KnownMembers, limit_by_ip, limit_webhooks_by_ip
 from pnplive.api.guards import reject_unstorable_text
 from pnplive.api.ratelimit import RateLimiter
 from pnplive.api.routers import (
@@ -118,6 +118,7 @@ def create_app(
         per_ip=api_settings.rate_limit_per_ip,
         per_user=api_settings.rate_limit_per_user,
         bookings=api_settings.rate_limit_bookings,
+        webhooks=api_settings.rate_limit_webhooks,
         redis_url=settings.redis_url,
         enabled=api_settings.rate_limit_enabled,
         prefix=api_settings.rate_limit_prefix,
@@ -139,7 +140,12 @@ def create_app(
         app.include_router(module.router, dependencies=limited)
     if importlib.util.find_spec(PAYMENTS_ROUTER) is not None:
         payments = importlib.import_module(PAYMENTS_ROUTER)
-        app.include_router(payments.router)
+        # Webhooks come in bursts from providers' few addresses: their own limit, and the same
+        # input guard as every other router.
+        app.include_router(
+            payments.router,
+            dependencies=[Depends(limit_webhooks_by_ip), Depends(reject_unstorable_text)],
+        )
 
     app.include_router(web_admin.router)
     app.mount(

@@ -224,6 +224,12 @@ async def limit_by_ip(request: Request) -> None:
     await get_rate_limiter(request).hit("ip", client_address(request))
 
 
+async def limit_webhooks_by_ip(request: Request) -> None:
+    """Payment routes: webhooks per sending address, everything else per client address."""
+    kind = "webhooks" if request.url.path.startswith("/webhooks/") else "ip"
+    await get_rate_limiter(request).hit(kind, client_address(request))
+
+
 authorization_header = APIKeyHeader(
     name="Authorization",
     scheme_name="Authorization",

@@ -29,6 +29,7 @@ class RateLimiter:
         per_ip: str,
         per_user: str,
         bookings: str,
+        webhooks: str = "3000/minute",
         redis_url: str | None = None,
         enabled: bool = True,
         prefix: str = "pnplive",
@@ -48,6 +49,7 @@ class RateLimiter:
             "ip": parse(per_ip),
             "user": parse(per_user),
             "bookings": parse(bookings),
+            "webhooks": parse(webhooks),
         }
 
     async def hit(self, kind: str, key: str) -> None:

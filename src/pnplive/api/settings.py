@@ -20,6 +20,11 @@ class ApiSettings(BaseSettings):
     rate_limit_bookings: str = Field(
         default="30/minute", description="Booking writes (hold, cancel, reschedule) per member."
     )
+    rate_limit_webhooks: str = Field(
+        default="3000/minute",
+        description="Webhook deliveries per sending address: higher than members' limit, as a "
+        "provider sends bursts from few addresses and retries what we refuse.",
+    )
     rate_limit_enabled: bool = True
     rate_limit_prefix: str = Field(
         default="pnplive", description="Namespace of the counters (several apps on one Redis)."

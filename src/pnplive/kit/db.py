@@ -94,6 +94,7 @@ def create_engine(
 
 # SQLSTATEs that mean "the database cannot serve this now; the same request may work shortly":
 # deadlock, serialization failure, lock timeout, shutting down, too many connections.
+SQLITE_TRANSIENT = ("locked", "busy", "unable to open", "disk i/o")
 TRANSIENT_SQLSTATES = frozenset({"40P01", "40001", "55P03", "57P01", "57P02", "57P03", "53300"})
 
 
@@ -118,12 +119,14 @@ def is_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection within pool_timeout
         return True
     if isinstance(exc, sa_exc.DBAPIError):
-        if exc.connection_invalidated:
+        if exc.connection_invalidated or isinstance(exc, sa_exc.InterfaceError):
             return True
-        if _sqlstate(exc) in TRANSIENT_SQLSTATES:
-            return True
-        if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
-            return True
+        state = _sqlstate(exc)
+        if state is not None:  # PostgreSQL: transient states and connection exceptions
+            return state in TRANSIENT_SQLSTATES or state.startswith("08")
+        if isinstance(exc, sa_exc.OperationalError):  # SQLite names its transient states
+            text = str(exc.orig).lower()
+            return any(word in text for word in SQLITE_TRANSIENT)
     return isinstance(exc, ConnectionError | TimeoutError | OSError) and not isinstance(
         exc, FileNotFoundError | PermissionError
     )

@@ -27,7 +27,13 @@ from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.kit.locks import lock_performer
 from pnplive.payment import ledger
-from pnplive.payment.errors import EventNotReady, NotPayable, PaymentNotFound, ProviderError
+from pnplive.payment.errors import (
+    EventNotReady,
+    MalformedWebhook,
+    NotPayable,
+    PaymentNotFound,
+    ProviderError,
+)
 from pnplive.payment.models import (
     LIVE_REFUND_STATUSES,
     OPEN_STATUSES,
@@ -43,6 +49,7 @@ from pnplive.payment.providers.base import (
     EventKind,
     PaymentProvider,
     ProviderEvent,
+    event_problem,
 )
 from pnplive.payment.providers.registry import Providers
 from pnplive.payment.refunds import (
@@ -664,6 +671,35 @@ class WebhookResult:
         return all(r.duplicate for r in self.results)
 
 
+# What a provider's parser raises on a body that is not what the provider sends (missing keys,
+# wrong JSON types, infinite or non-numeric amounts, undecodable text): the webhook is refused.
+PARSE_ERRORS = (
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    ArithmeticError,
+    UnicodeError,
+    RecursionError,
+)
+
+
+def parse_checked(
+    provider: PaymentProvider, body: bytes, headers: dict[str, str], now: datetime
+) -> list[ProviderEvent]:
+    """The provider's events for a webhook, or ``MalformedWebhook`` (400, nothing written)."""
+    try:
+        events = provider.parse_webhook(body, headers, now)
+    except PARSE_ERRORS as exc:
+        raise MalformedWebhook("this webhook's body is not what the provider sends") from exc
+    for event in events:
+        problem = event_problem(event)
+        if problem is not None:
+            raise MalformedWebhook(f"this webhook's body is not what the provider sends: {problem}")
+    return events
+
+
 async def process_webhook(
     db: Database,
     provider_name: str,
@@ -677,7 +713,7 @@ async def process_webhook(
     transaction with the booking changes and the jobs they cause."""
     provider = providers.get(provider_name)
     now = clock.now()
-    events = provider.parse_webhook(body, headers, now)
+    events = parse_checked(provider, body, headers, now)
     async with db.transaction() as s:
         results = [await handle_event(s, e, now=now) for e in events]
     return WebhookResult(results, events)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -197,3 +199,73 @@ async def send(
             body=resp.text[:500],
         )
     raise ProviderError(f"{method} {url} failed: {last}", retryable=True)
+
+
+# --- what a parsed event may carry (checked once, for every provider) ------------------------
+
+MAX_AMOUNT = 10**12  # minor units: far beyond any call, far inside every column
+MAX_TEXT = 255
+CURRENCY_SHAPE = re.compile(r"^[A-Za-z]{3,5}$")
+_TEXT_FIELDS = (
+    "event_id",
+    "type",
+    "payment_ref",
+    "checkout_id",
+    "transaction_id",
+    "refund_ref",
+    "provider_refund_id",
+    "payer_ref",
+)
+
+
+def storable(text: str) -> bool:
+    """Text every database can keep: no NUL, no lone surrogates."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _storable_tree(value: Any, depth: int = 0) -> bool:
+    if depth > 20:
+        return False
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(
+            isinstance(k, str) and storable(k) and _storable_tree(v, depth + 1)
+            for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return all(_storable_tree(v, depth + 1) for v in value)
+    return value is None or isinstance(value, bool | int)
+
+
+def event_problem(event: ProviderEvent) -> str | None:
+    """Why a verified event cannot be what the provider sends, or None when it can be."""
+    if not event.event_id:
+        return "the event has no id"
+    for name in _TEXT_FIELDS:
+        value = getattr(event, name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not storable(value) or len(value) > MAX_TEXT:
+            return f"{name} is not a short text"
+    for name in ("amount", "refunded_amount"):
+        value = getattr(event, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
+            return f"{name} is not an amount"
+    if event.currency is not None and (
+        not isinstance(event.currency, str) or not CURRENCY_SHAPE.fullmatch(event.currency)
+    ):
+        return "currency is not a currency code"
+    if not _storable_tree(event.data):
+        return "the event carries values no database can keep"
+    return None
