@@ -117,6 +117,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def commit_so_far(session: AsyncSession) -> None:
+    """Commit the request's work so far, before a slow call outside the database (a payment
+    provider): no transaction, and no lock, is held across it."""
+    await session.commit()
+
+
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 RulesDep = Annotated[BookingRules, Depends(get_booking_rules)]

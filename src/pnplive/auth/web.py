@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.auth.errors import Unauthenticated
-from pnplive.auth.models import LoginLink
+from pnplive.auth.models import ApiToken, LoginLink, TokenRole
 from pnplive.auth.tokens import hash_token
 from pnplive.errors import Forbidden
 from pnplive.user.models import User
@@ -115,6 +115,19 @@ def read_session(cookie: str | None, now: datetime, secret: str) -> WebSession |
     if expires <= now or kind not in ("member", "token") or not subject.isdigit():
         return None
     return WebSession(kind, int(subject), csrf, expires)
+
+
+async def signed_in_admin(
+    session: AsyncSession, web: WebSession
+) -> tuple[User | None, ApiToken | None] | None:
+    """The admin (member or API token) a session names, if still an admin; None otherwise."""
+    if web.kind == "member":
+        user = await session.get(User, web.subject)
+        return (user, None) if user is not None and user.is_admin else None
+    token = await session.get(ApiToken, web.subject)
+    if token is None or token.revoked_at is not None or token.role != TokenRole.ADMIN:
+        return None
+    return None, token
 
 
 def check_csrf(web: WebSession, submitted: str | None) -> None:

@@ -87,6 +87,8 @@ async def users_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Us
 
 
 async def history(session: AsyncSession, booking_id: int) -> list[BookingEvent]:
+    """Every change of the booking, including those recorded in this unit of work."""
+    await session.flush()
     q = (
         select(BookingEvent)
         .where(BookingEvent.booking_id == booking_id)

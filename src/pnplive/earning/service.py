@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pnplive.booking.models import Booking
 from pnplive.earning.models import Payout
 from pnplive.kit.locks import lock_performer
 from pnplive.kit.money import check_currency
@@ -209,3 +211,14 @@ async def revenue(
             )
         )
     return out
+
+
+async def booking_public_ids(
+    session: AsyncSession, entries: Sequence[LedgerEntry]
+) -> dict[int, str]:
+    """The public ids of the bookings ``entries`` belong to (one query)."""
+    ids = {e.booking_id for e in entries if e.booking_id}
+    if not ids:
+        return {}
+    rows = await session.execute(select(Booking.id, Booking.public_id).where(Booking.id.in_(ids)))
+    return {int(i): str(pub) for i, pub in rows.all()}

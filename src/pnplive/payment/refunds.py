@@ -449,3 +449,10 @@ async def mark_refund_done(
         now=now,
     )
     return refund
+
+
+async def booking_and_payment(session: AsyncSession, refund: Refund) -> tuple[Booking, Payment]:
+    booking = await session.get(Booking, refund.booking_id)
+    payment = await session.get(Payment, refund.payment_id)
+    assert booking is not None and payment is not None  # foreign keys guarantee them
+    return booking, payment

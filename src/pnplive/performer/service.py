@@ -15,7 +15,7 @@ from pnplive.availability.slots import Interval, available
 from pnplive.booking.models import Booking
 from pnplive.booking.states import OCCUPYING
 from pnplive.errors import Conflict, InvalidInput, NotFound
-from pnplive.performer.models import Performer, PerformerPhoto, Presence
+from pnplive.performer.models import Lifecycle, Performer, PerformerPhoto, Presence, Visibility
 from pnplive.performer.presence import announce_online
 from pnplive.performer.schemas import PerformerCreate, PerformerFields, WeeklyRuleIn
 from pnplive.user.models import User
@@ -222,3 +222,25 @@ async def set_presence(
     if came_online:
         await announce_online(session, performer, now)
     return came_online
+
+
+async def deactivate(session: AsyncSession, performer: Performer, now: datetime) -> Performer:
+    """Hidden from lists and not bookable any more; existing bookings are kept (F-PRF-3)."""
+    performer.status = Lifecycle.INACTIVE.value
+    performer.visibility = Visibility.HIDDEN.value
+    performer.updated_at = now
+    await session.flush()
+    return performer
+
+
+async def all_conflicts(
+    session: AsyncSession, now: datetime, performer_id: int | None = None
+) -> list[tuple[Performer, Booking]]:
+    """Every upcoming booking a schedule no longer covers, performer by performer (F-AV-9)."""
+    q = select(Performer).order_by(Performer.id)
+    if performer_id is not None:
+        q = q.where(Performer.id == performer_id)
+    out: list[tuple[Performer, Booking]] = []
+    for p in (await session.scalars(q)).all():
+        out.extend((p, b) for b in await conflicts(session, p, now))
+    return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.api import render, schedule
@@ -137,11 +136,7 @@ async def put_model(
 async def deactivate_model(
     performer_id: PerformerId, session: SessionDep, admin: AdminDep, clock: ClockDep
 ) -> s.PerformerAdminOut:
-    p = await _performer(session, performer_id)
-    p.status = Lifecycle.INACTIVE.value
-    p.visibility = Visibility.HIDDEN.value
-    p.updated_at = clock.now()
-    await session.flush()
+    p = await performers.deactivate(session, await _performer(session, performer_id), clock.now())
     return render.performer_admin(p)
 
 
@@ -297,7 +292,6 @@ async def list_admin_bookings(
 
 
 async def _admin_detail(session: AsyncSession, b: Booking) -> s.BookingAdminOut:
-    await session.flush()  # history recorded in this unit of work is part of the answer
     p = await performers.get(session, b.performer_id)
     u = await users.get(session, b.user_id)
     return render.booking_admin(b, p, u, await history(session, b.id))
@@ -392,14 +386,10 @@ async def list_conflicts(
     page: PagingDep,
     performer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> dict[str, object]:
-    now = clock.now()
-    q = select(Performer).order_by(Performer.id)
-    if performer_id is not None:
-        q = q.where(Performer.id == performer_id)
-    out: list[s.ConflictOut] = []
-    for p in (await session.scalars(q)).all():
-        for b in await performers.conflicts(session, p, now):
-            out.append(s.ConflictOut(performer_id=p.id, booking=render.booking(b, p, p.timezone)))
+    found = await performers.all_conflicts(session, clock.now(), performer_id)
+    out = [
+        s.ConflictOut(performer_id=p.id, booking=render.booking(b, p, p.timezone)) for p, b in found
+    ]
     return s.page_of(out[page.offset : page.offset + page.limit], len(out), page.limit, page.offset)
 
 

@@ -24,7 +24,7 @@ from pnplive.booking import service as bookings
 from pnplive.booking.models import Booking
 from pnplive.booking.queries import BookingFilters, When, list_bookings, performers_by_id
 from pnplive.booking.states import Status
-from pnplive.errors import Forbidden, NotFound
+from pnplive.errors import Forbidden
 from pnplive.payment import refunds
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
@@ -149,10 +149,7 @@ async def my_bookings(
 
 
 async def _performer_of(session: AsyncSession, b: Booking) -> Performer:
-    p = await session.get(Performer, b.performer_id)
-    if p is None:  # pragma: no cover - a foreign key guarantees it
-        raise NotFound("no such performer", performer=b.performer_id)
-    return p
+    return await performers.get(session, b.performer_id)
 
 
 @router.get(

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.api.deps import (
@@ -25,6 +24,7 @@ from pnplive.api.deps import (
     RulesDep,
     SessionDep,
     UserDep,
+    commit_so_far,
     get_clock,
     get_db,
     get_settings_dep,
@@ -191,7 +191,7 @@ async def pay(
     providers = get_providers(request)
     # Hold no transaction (nor the booking's row lock) while the provider is called: the
     # request's work so far (sign-in) is committed, and the checkout runs in its own two.
-    await session.commit()
+    await commit_so_far(session)
     p = await service.start_checkout(
         get_db(request),
         booking_id,
@@ -372,13 +372,7 @@ async def my_earnings(
     assert principal.performer is not None
     pid = principal.performer.id
     entries = await earning.entries(session, pid, limit=limit, offset=offset)
-    ids = {e.booking_id for e in entries if e.booking_id}
-    booking_ids: dict[int, str] = {}
-    if ids:
-        rows = await session.execute(
-            select(Booking.id, Booking.public_id).where(Booking.id.in_(ids))
-        )
-        booking_ids = {int(i): str(pub) for i, pub in rows.all()}
+    booking_ids = await earning.booking_public_ids(session, entries)
     return ps.EarningsOut(
         balances=[_bal(b) for b in await earning.balances(session, pid)],
         entries=[entry_out(e, booking_ids) for e in entries],
@@ -475,9 +469,7 @@ async def list_payouts(
 
 
 async def refund_out(session: AsyncSession, r: Refund) -> ps.RefundOut:
-    b = await session.get(Booking, r.booking_id)
-    p = await session.get(Payment, r.payment_id)
-    assert b is not None and p is not None
+    b, p = await refunds.booking_and_payment(session, r)
     return ps.RefundOut(
         id=r.public_id,
         booking_id=b.public_id,

@@ -88,13 +88,8 @@ async def _viewer(
     ws = web.read_session(request.cookies.get(COOKIE), clock.now(), settings.secret_key)
     if ws is None:
         return None
-    if ws.kind == "member":
-        user = await session.get(User, ws.subject)
-        return (ws, user, None) if user is not None and user.is_admin else None
-    token = await session.get(ApiToken, ws.subject)
-    if token is None or token.revoked_at is not None or token.role != TokenRole.ADMIN:
-        return None
-    return ws, None, token
+    who = await web.signed_in_admin(session, ws)
+    return None if who is None else (ws, *who)
 
 
 def _language(request: Request, user: User | None) -> str:
