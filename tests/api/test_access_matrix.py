@@ -360,6 +360,14 @@ CASES = [
         lambda w: ("PUT", "/api/integrations/membership/4242", {"prime": True}),
         only((*ADMINS, "integration_token"), 200),
     ),
+    # money (F-ADM-2, F-PAY-4)
+    Case("admin payments", lambda w: ("GET", "/api/admin/payments", None), only(ADMINS, 200)),
+    Case("admin refunds", lambda w: ("GET", "/api/admin/refunds", None), only(ADMINS, 200)),
+    Case(
+        "performer ledger",
+        lambda w: ("GET", f"/api/admin/models/{w.p.id}/ledger", None),
+        only(ADMINS, 200),
+    ),
     # operations (F-WRK-1)
     Case("dead jobs", lambda w: ("GET", "/api/admin/jobs/dead", None), only(ADMINS, 200)),
     Case(
@@ -517,6 +525,7 @@ async def test_every_api_operation_is_in_the_matrix(app: FastAPI) -> None:
         "bookings",
         "model_me",
         "admin",
+        "admin_money",
         "admin_ops",
         "admin_users",
         "analytics",

@@ -19,6 +19,7 @@ from pnplive.api.guards import reject_unstorable_text
 from pnplive.api.ratelimit import RateLimiter
 from pnplive.api.routers import (
     admin,
+    admin_money,
     admin_ops,
     admin_users,
     analytics,
@@ -130,6 +131,7 @@ def create_app(
         bookings,
         model_me,
         admin,
+        admin_money,
         admin_ops,
         admin_users,
         analytics,

@@ -374,13 +374,13 @@ async def my_earnings(
     entries = await earning.entries(session, pid, limit=limit, offset=offset)
     booking_ids = await earning.booking_public_ids(session, entries)
     return ps.EarningsOut(
-        balances=[_bal(b) for b in await earning.balances(session, pid)],
+        balances=[balance_out(b) for b in await earning.balances(session, pid)],
         entries=[entry_out(e, booking_ids) for e in entries],
         payouts=[payout_out(p) for p in await earning.payouts(session, pid)],
     )
 
 
-def _bal(b: earning.Balance) -> ps.BalanceOut:
+def balance_out(b: earning.Balance) -> ps.BalanceOut:
     return ps.BalanceOut(
         currency=b.currency,
         earned=b.earned,
