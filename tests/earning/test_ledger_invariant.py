@@ -11,9 +11,10 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from pnplive.booking import service as bookings
+from pnplive.booking.models import Booking
 from pnplive.booking.rules import BookingRules
 from pnplive.earning import service as earning
 from pnplive.errors import PnpError
@@ -143,9 +144,15 @@ async def run_plan(db: Database, clock: FrozenClock, plan: Plan, hour: int) -> N
         ).all()
     for refund_id in owed:
         await refunds.execute_refund(db, refund_id, providers=PROVIDERS, clock=clock)
+    async with db.transaction() as s:  # the call took place: its earnings become payable
+        await s.execute(
+            update(Booking)
+            .where(Booking.performer_id == performer_id, Booking.status == "confirmed")
+            .values(status="completed")
+        )
     async with db.transaction() as s:
         for bal in await earning.balances(s, performer_id):
-            amount = bal.balance * plan.payout_bps // 10_000
+            amount = bal.available * plan.payout_bps // 10_000
             if amount <= 0:
                 continue
             await earning.record_payout(
@@ -162,7 +169,7 @@ async def run_plan(db: Database, clock: FrozenClock, plan: Plan, hour: int) -> N
                     await earning.record_payout(
                         s,
                         performer_id=performer_id,
-                        amount=bal.balance - amount + 1,
+                        amount=bal.available - amount + 1,
                         currency=bal.currency,
                         method="bank",
                         recorded_by=None,
@@ -185,6 +192,10 @@ async def check_invariants(db: Database) -> None:
         if e.kind == "payout":
             c["payouts"] += e.amount
             continue
+        if e.kind == "suspense":  # money that confirmed nothing: never commission or earnings
+            assert e.commission == e.performer_amount == 0
+            c["suspense"] += e.amount
+            continue
         assert e.amount == e.commission + e.performer_amount
         sign = 1 if e.kind == "payment" else -1
         c["net"] += sign * e.amount
@@ -201,8 +212,9 @@ async def check_invariants(db: Database) -> None:
     for currency, c in by_currency.items():
         # The invariant itself.
         assert c["net"] == c["commission"] + c["performer"]
-        # The ledger is the money that actually moved.
-        assert c["net"] == received[currency] - returned[currency]
+        # The ledger is the money that actually moved (suspense included).
+        assert c["net"] + c["suspense"] == received[currency] - returned[currency]
+        assert c["suspense"] >= 0
         line = revenue[currency]
         assert (line.net, line.commission, line.performer_earnings, line.payouts) == (
             c["net"],
@@ -214,9 +226,10 @@ async def check_invariants(db: Database) -> None:
         assert 0 <= c["payouts"] <= c["performer"]
     for b in balances:
         assert b.balance == b.earnings - b.paid_out >= 0
+        assert b.available + b.pending == b.balance and b.available >= 0
     # Refunding a payment in full gives back exactly the commission taken on it.
     for p in payments:
-        mine = [e for e in entries if e.payment_id == p.id]
+        mine = [e for e in entries if e.payment_id == p.id and e.kind != "suspense"]
         if mine and sum(e.amount if e.kind == "payment" else -e.amount for e in mine) == 0:
             assert sum(e.commission if e.kind == "payment" else -e.commission for e in mine) == 0
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from pnplive.booking.models import Booking
 from pnplive.earning import service as earning
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
@@ -55,6 +56,12 @@ async def test_balances_per_currency_payouts_and_revenue_by_period(
     async with db.transaction() as s:
         (usd,) = await earning.balances(s, a.performer_id)
         assert (usd.currency, usd.earned, usd.earnings, usd.balance) == ("USD", 4200, 4200, 4200)
+        assert (usd.pending, usd.available) == (4200, 0)  # the calls are still to come
+        await s.execute(
+            update(Booking).where(Booking.performer_id == a.performer_id).values(status="completed")
+        )
+        (usd,) = await earning.balances(s, a.performer_id)
+        assert (usd.pending, usd.available) == (0, 4200)
         await earning.record_payout(
             s,
             performer_id=a.performer_id,

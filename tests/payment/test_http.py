@@ -10,7 +10,9 @@ import httpx
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
+from sqlalchemy import update
 
+from pnplive.booking.models import Booking
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.payment import refunds
@@ -215,6 +217,8 @@ async def test_earnings_payouts_revenue_and_admin_refund(
             "earnings": 6300,
             "paid_out": 0,
             "balance": 6300,
+            "pending": 6300,  # the call is still to come: a no-show would refund it
+            "available": 0,
         }
     ]
     assert [(e["kind"], e["amount"], e["booking_id"]) for e in data["entries"]] == [
@@ -223,9 +227,16 @@ async def test_earnings_payouts_revenue_and_admin_refund(
     assert (await client.get("/api/model/me/earnings", headers=member)).status_code == 403
 
     admin = world.headers("admin_token")
-    too_much = {"performer_id": world.p.id, "amount": 6301, "currency": "USD", "method": "bank"}
+    early = {"performer_id": world.p.id, "amount": 100, "currency": "USD", "method": "bank"}
+    r = await client.post("/api/admin/payouts", json=early, headers=admin)
+    assert r.status_code == 409 and r.json()["error"]["details"]["available"] == 0
+    async with db.transaction() as s:  # the call took place
+        await s.execute(
+            update(Booking).where(Booking.public_id == booking_id).values(status="completed")
+        )
+    too_much = {**early, "amount": 6301}
     r = await client.post("/api/admin/payouts", json=too_much, headers=admin)
-    assert r.status_code == 409 and r.json()["error"]["details"]["balance"] == 6300
+    assert r.status_code == 409 and r.json()["error"]["details"]["available"] == 6300
     ok = {**too_much, "amount": 5000, "reference": "SEPA-1"}
     r = await client.post("/api/admin/payouts", json=ok, headers=admin)
     assert r.status_code == 201, r.text

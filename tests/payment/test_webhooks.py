@@ -150,7 +150,7 @@ async def test_amount_or_currency_mismatch_is_flagged_not_confirmed(
         from sqlalchemy import select
 
         entries = (await s.scalars(select(LedgerEntry))).all()
-    assert [(e.kind, e.amount) for e in entries] == [("payment", p.amount - 100)]
+    assert [(e.kind, e.amount) for e in entries] == [("suspense", p.amount - 100)]
 
 
 async def test_currency_mismatch_is_flagged(

@@ -34,6 +34,8 @@ class Balance:
     earnings: int  # earned − refunded
     paid_out: int
     balance: int  # earnings − paid_out
+    pending: int = 0  # earnings of calls still refundable (not yet over, or a performer no-show)
+    available: int = 0  # what may be paid out now: earnings of settled calls − paid_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,25 +51,43 @@ class RevenueLine:
     payouts: int
 
 
+# Calls whose money can still go back to the member: their earnings are not payable yet.
+OPEN_STATUSES = ("held", "pending_payment", "confirmed", "live", "no_show_performer")
+
+
 async def balances(session: AsyncSession, performer_id: int) -> list[Balance]:
+    """Per currency: earned, refunded, paid out, and how much of it is payable now.
+
+    Earnings become payable when the call is settled (completed, a member no-show, or
+    cancelled with whatever the policy kept): before that a no-show or cancellation may still
+    give the money back. Suspense (money that confirmed nothing) is never earnings.
+    """
+    settled = Booking.status.not_in(OPEN_STATUSES)
     rows = (
         await session.execute(
             select(
                 LedgerEntry.currency,
                 LedgerEntry.kind,
+                func.coalesce(settled, True),
                 func.coalesce(func.sum(LedgerEntry.performer_amount), 0),
                 func.coalesce(func.sum(LedgerEntry.amount), 0),
             )
-            .where(LedgerEntry.performer_id == performer_id)
-            .group_by(LedgerEntry.currency, LedgerEntry.kind)
+            .outerjoin(Booking, Booking.id == LedgerEntry.booking_id)
+            .where(
+                LedgerEntry.performer_id == performer_id,
+                LedgerEntry.kind != LedgerKind.SUSPENSE.value,
+            )
+            .group_by(LedgerEntry.currency, LedgerEntry.kind, settled)
         )
     ).all()
     acc: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for currency, kind, share, amount in rows:
+    for currency, kind, is_settled, share, amount in rows:
         if kind == LedgerKind.PAYOUT:
             acc[currency]["paid_out"] += int(amount)
-        else:
-            acc[currency][kind] += int(share)
+            continue
+        sign = 1 if kind == LedgerKind.PAYMENT.value else -1
+        acc[currency][kind] += int(share)
+        acc[currency]["settled" if is_settled else "open"] += sign * int(share)
     out = []
     for currency in sorted(acc):
         a = acc[currency]
@@ -80,9 +100,18 @@ async def balances(session: AsyncSession, performer_id: int) -> list[Balance]:
                 earnings=earnings,
                 paid_out=a["paid_out"],
                 balance=earnings - a["paid_out"],
+                pending=a["open"],
+                available=a["settled"] - a["paid_out"],
             )
         )
     return out
+
+
+async def available_in(session: AsyncSession, performer_id: int, currency: str) -> int:
+    for b in await balances(session, performer_id):
+        if b.currency == currency:
+            return b.available
+    return 0
 
 
 async def balance_in(session: AsyncSession, performer_id: int, currency: str) -> int:
@@ -127,17 +156,20 @@ async def record_payout(
     recorded_by: int | None,
     now: datetime,
 ) -> Payout:
-    """An admin paid a performer (F-PAY-7): never more than the balance in that currency."""
+    """An admin paid a performer (F-PAY-7): never more than what is payable in that currency
+    (earnings of settled calls, less earlier payouts)."""
     currency = check_currency(currency)
     if amount <= 0:
         raise PayoutNotAllowed("a payout must be a positive amount")
     if await session.get(Performer, performer_id) is None:
         raise PayoutNotAllowed("no such performer", performer=performer_id)
     await lock_performer(session, performer_id)
-    available = await balance_in(session, performer_id, currency)
+    available = await available_in(session, performer_id, currency)
     if amount > available:
         raise PayoutNotAllowed(
-            f"the balance is {available} {currency}", balance=available, currency=currency
+            f"only {available} {currency} is payable now (earnings of calls that are over)",
+            available=available,
+            currency=currency,
         )
     payout = Payout(
         public_id="po_" + secrets.token_hex(12),

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.booking.models import Booking
-from pnplive.payment.models import LedgerEntry, LedgerKind, Payment, Refund
+from pnplive.payment.models import LedgerEntry, LedgerKind, Payment, PaymentStatus, Refund
 from pnplive.payment.pricing import split
 
 
@@ -32,6 +32,8 @@ async def record_payment(
     if await _exists(session, source):
         return None
     amount = payment.paid_amount if payment.paid_amount is not None else payment.amount
+    if payment.status == PaymentStatus.FLAGGED:
+        return await _suspense(session, source, payment, booking, amount, now, memo)
     parts = split(amount, booking.commission_bps)
     entry = LedgerEntry(
         source=source,
@@ -46,6 +48,40 @@ async def record_payment(
         commission_bps=booking.commission_bps,
         commission=parts.commission,
         performer_amount=parts.performer,
+        status=payment.status,
+        memo=memo[:256],
+        created_at=now,
+    )
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def _suspense(
+    session: AsyncSession,
+    source: str,
+    payment: Payment,
+    booking: Booking,
+    amount: int,
+    now: datetime,
+    memo: str,
+    refund: Refund | None = None,
+) -> LedgerEntry:
+    """Money in (``amount`` > 0) or back out (< 0) of suspense: no commission, no earnings."""
+    entry = LedgerEntry(
+        source=source,
+        kind=LedgerKind.SUSPENSE.value,
+        booking_id=booking.id,
+        performer_id=booking.performer_id,
+        payment_id=payment.id,
+        refund_id=refund.id if refund is not None else None,
+        provider=payment.provider,
+        provider_ref=payment.transaction_id,
+        amount=amount,
+        currency=payment.paid_currency or payment.currency,
+        commission_bps=None,
+        commission=0,
+        performer_amount=0,
         status=payment.status,
         memo=memo[:256],
         created_at=now,
@@ -80,6 +116,11 @@ async def record_refund(
     if await _exists(session, source):
         return None
     amount = refund.amount if amount is None else amount
+    if payment.status == PaymentStatus.FLAGGED and not payment.applied:
+        # Money that confirmed nothing goes back out of suspense, not out of earnings.
+        return await _suspense(
+            session, source, payment, booking, -amount, now, memo or refund.reason, refund
+        )
     before = await refunded_in_ledger(session, payment.id)
     bps = booking.commission_bps
     commission = split(before + amount, bps).commission - split(before, bps).commission

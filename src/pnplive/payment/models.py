@@ -134,6 +134,9 @@ class LedgerKind(StrEnum):
     PAYMENT = "payment"
     REFUND = "refund"  # a negative refund entry reverses a refund the provider later failed
     PAYOUT = "payout"
+    # Money that arrived but confirmed nothing (a flagged payment), and what of it went back:
+    # held apart, never revenue and never a performer's earnings.
+    SUSPENSE = "suspense"
 
 
 class LedgerEntry(Base):

@@ -50,6 +50,8 @@ class BalanceOut(BaseModel):
     earnings: int
     paid_out: int
     balance: int
+    pending: int = Field(description="Earnings of calls that may still be refunded.")
+    available: int = Field(description="What may be paid out now.")
 
 
 class LedgerEntryOut(BaseModel):

@@ -388,6 +388,8 @@ def balance_out(b: earning.Balance) -> ps.BalanceOut:
         earnings=b.earnings,
         paid_out=b.paid_out,
         balance=b.balance,
+        pending=b.pending,
+        available=b.available,
     )
 
 
