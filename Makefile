@@ -35,3 +35,7 @@ format: install
 bench: install
 	$(BIN)/python -m bench.slots_bench
 	$(BIN)/python -m bench.holds_bench
+	$(BIN)/python -m bench.moderation_bench
+	$(BIN)/python -m bench.export_bench
+	$(BIN)/python -m bench.broadcast_bench
+	$(BIN)/python -m bench.worker_bench
