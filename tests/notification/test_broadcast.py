@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 
 from pnplive.kit.clock import FrozenClock
@@ -17,28 +15,13 @@ from pnplive.notification.messages import OutMessage
 from pnplive.notification.models import BroadcastDelivery
 from pnplive.notification.notifier import Delivery
 from pnplive.notification.pacing import Pacer
-from pnplive.notification.telegram import TelegramNotifier, make_bot
+from pnplive.notification.telegram import TelegramNotifier
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
 from tests.factories import make_performer, make_user
-from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.fakes.bot_api import FakeBotApi
 
 RATE = 100.0  # messages per second for the test (the product's default is 25)
-
-
-@pytest_asyncio.fixture
-async def bot_api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest_asyncio.fixture
-async def notifier(bot_api: FakeBotApi) -> AsyncIterator[TelegramNotifier]:
-    n = TelegramNotifier(make_bot(TOKEN, bot_api.base_url))
-    yield n
-    await n.close()
 
 
 async def followers(db: Database, clock: FrozenClock, n: int) -> tuple[Performer, list[User]]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 
 from pnplive.booking import service as bookings
@@ -16,7 +14,7 @@ from pnplive.kit.db import Database
 from pnplive.notification import planner
 from pnplive.notification.jobs import handlers
 from pnplive.notification.settings import NotificationSettings
-from pnplive.notification.telegram import TelegramNotifier, make_bot
+from pnplive.notification.telegram import TelegramNotifier
 from pnplive.payment import refunds
 from pnplive.payment import service as payments
 from pnplive.performer.models import Performer
@@ -25,27 +23,12 @@ from pnplive.worker.models import Job
 from pnplive.worker.queue import enqueue
 from pnplive.worker.runner import Runner, RunnerConfig
 from tests.factories import make_performer, make_user
-from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.fakes.bot_api import FakeBotApi
 from tests.payment.signers import SIGNERS
 from tests.payment.support import RULES, all_providers, at, pending_booking
 
 SANDBOX = next(signer for signer in SIGNERS if signer.provider == "sandbox")
 SETTINGS = NotificationSettings(reminder_minutes=[1440, 60, 15, 5])
-
-
-@pytest_asyncio.fixture
-async def bot_api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest_asyncio.fixture
-async def notifier(bot_api: FakeBotApi) -> AsyncIterator[TelegramNotifier]:
-    n = TelegramNotifier(make_bot(TOKEN, bot_api.base_url))
-    yield n
-    await n.close()
 
 
 def runner(db: Database, clock: FrozenClock, notifier: TelegramNotifier) -> Runner:

@@ -7,11 +7,12 @@ Pages are server-rendered; the figures come from the same services as the JSON A
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import (
     FileResponse,
     HTMLResponse,
@@ -189,24 +190,44 @@ def _scope(
     return scope, zone.key, first, last
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """The range a dashboard page asks for, as the viewer wrote it."""
+
+    start: date | None
+    end: date | None
+    tz: str | None
+    performer_id: int | None
+
+
+def asked(
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    tz: Annotated[str | None, Query(max_length=64)] = None,
+    performer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Asked:
+    return Asked(start, end, tz, performer_id)
+
+
+AskedDep = Annotated[Asked, Depends(asked)]
+
+
 @router.get("/admin", response_class=HTMLResponse)
 async def dashboard(
     request: Request,
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    tz: Annotated[str | None, Query(max_length=64)] = None,
-    performer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    q: AskedDep,
 ) -> Response:
     viewer = await _viewer(request, session, clock, settings)
     if viewer is None:
         return RedirectResponse("/login", status_code=303)
     ws, user, _token = viewer
     language = _language(request, user)
-    zone_name = tz or (user.timezone if user else "UTC")
-    scope, zone, first, last = _scope(clock, zone_name, start, end, performer_id)
+    zone_name = q.tz or (user.timezone if user else "UTC")
+    performer_id = q.performer_id
+    scope, zone, first, last = _scope(clock, zone_name, q.start, q.end, performer_id)
     money = await a.money(session, scope)
     per_performer = await a.bookings_per_performer(session, scope)
     hours = await a.busiest_hours(session, scope, zone)
@@ -274,15 +295,12 @@ async def dashboard_export(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    tz: Annotated[str | None, Query(max_length=64)] = None,
-    performer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    q: AskedDep,
 ) -> Response:
     viewer = await _viewer(request, session, clock, settings)
     if viewer is None:
         return RedirectResponse("/login", status_code=303)
-    scope, _zone, first, last = _scope(clock, tz or "UTC", start, end, performer_id)
+    scope, _zone, first, last = _scope(clock, q.tz or "UTC", q.start, q.end, q.performer_id)
     spec, db = EXPORTS[name], get_db(request)
     disposition = {
         "Content-Disposition": f'attachment; filename="pnplive-{name}-{first}-{last}.{fmt}"'
