@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.kit.db import Database
 
@@ -51,3 +53,44 @@ async def test_unique_violations_under_concurrency_never_leave_the_database_lock
         async with db.engine.begin() as conn:
             await conn.execute(text("DROP TABLE IF EXISTS lock_probe"))
         await db.dispose()
+
+
+class _Deadlocked(Exception):
+    sqlstate = "40P01"
+
+
+@pytest.mark.asyncio
+async def test_a_deadlock_victim_is_run_again_in_a_fresh_transaction(db: Database) -> None:
+    from sqlalchemy import exc as sa_exc
+    from sqlalchemy import func, select
+
+    from pnplive.auth.models import ApiToken
+
+    calls = 0
+
+    async def work(session: AsyncSession) -> int:
+        nonlocal calls
+        calls += 1
+        session.add(
+            ApiToken(
+                name=f"t{calls}",
+                role="admin",
+                token_hash=f"{calls:064d}",
+                prefix="p",
+                created_at=datetime.now(UTC),
+            )
+        )
+        await session.flush()
+        if calls == 1:  # PostgreSQL picked this transaction as the deadlock victim
+            raise sa_exc.DBAPIError("UPDATE", None, _Deadlocked())
+        return calls
+
+    assert await db.run(work) == 2
+    async with db.transaction() as s:  # the first attempt's work was rolled back
+        assert await s.scalar(select(func.count(ApiToken.id))) == 1
+
+    async def broken(session: AsyncSession) -> None:
+        raise sa_exc.DBAPIError("SELECT", None, ValueError("a bug"))
+
+    with pytest.raises(sa_exc.DBAPIError):
+        await db.run(broken)

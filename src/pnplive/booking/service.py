@@ -424,12 +424,21 @@ async def create_held_booking(
 
 
 async def get_booking(session: AsyncSession, public_id: str, *, lock: bool = False) -> Booking:
-    q = select(Booking).where(Booking.public_id == public_id)
-    if lock:
-        q = q.with_for_update()
-    booking = await session.scalar(q)
+    """The booking; with ``lock``, its row locked after its performer's lock, the one order
+    every writer takes them in (performer, booking, payment)."""
+    booking = await session.scalar(select(Booking).where(Booking.public_id == public_id))
     if booking is None:
         raise BookingNotFound("no such booking", booking=public_id)
+    if lock:
+        await lock_performer(session, booking.performer_id)
+        locked = await session.scalar(
+            select(Booking)
+            .where(Booking.id == booking.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        assert locked is not None
+        booking = locked
     return booking
 
 

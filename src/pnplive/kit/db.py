@@ -7,11 +7,13 @@ unique index on slot cells decides conflicts.
 
 from __future__ import annotations
 
+import asyncio
+import random
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 from sqlalchemy import event
@@ -94,6 +96,10 @@ def create_engine(
 
 # SQLSTATEs that mean "the database cannot serve this now; the same request may work shortly":
 # deadlock, serialization failure, lock timeout, shutting down, too many connections.
+# A unit of work that lost a deadlock or a serialization check is run again, a few times.
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+RETRY_ATTEMPTS = 3
+T = TypeVar("T")
 SQLITE_TRANSIENT = ("locked", "busy", "unable to open", "disk i/o")
 TRANSIENT_SQLSTATES = frozenset({"40P01", "40001", "55P03", "57P01", "57P02", "57P03", "53300"})
 
@@ -161,6 +167,21 @@ class Database:
         """A session whose work is committed on success and rolled back on any error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+    async def run(
+        self, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = RETRY_ATTEMPTS
+    ) -> T:
+        """``work`` in a transaction of its own, run again from the start (a fresh transaction)
+        when PostgreSQL ends it as a deadlock victim or a serialization failure."""
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.transaction() as session:
+                    return await work(session)
+            except sa_exc.DBAPIError as exc:
+                if attempt == attempts or _sqlstate(exc) not in RETRY_SQLSTATES:
+                    raise
+                await asyncio.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:

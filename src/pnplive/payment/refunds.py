@@ -274,8 +274,8 @@ async def complete_refund(
     status: RefundStatus,
     now: datetime,
 ) -> None:
+    booking = await lock_booking(session, refund.booking_id)  # booking, then payment
     payment = await lock_payment(session, refund.payment_id)
-    booking = await lock_booking(session, refund.booking_id)
     refund.status = status.value
     refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
     refund.updated_at = now

@@ -365,10 +365,9 @@ async def _find_payment(session: AsyncSession, event: ProviderEvent) -> Payment 
         q = q.where(Payment.transaction_id == event.transaction_id)
     else:
         return None
-    found = await session.scalar(q.order_by(Payment.id.desc()))
-    if found is None:
-        return None
-    return await lock_payment(session, found.id)
+    # Found unlocked: the locks are taken in the one order every writer uses (``_apply``).
+    found: Payment | None = await session.scalar(q.order_by(Payment.id.desc()))
+    return found
 
 
 async def handle_event(
@@ -415,8 +414,14 @@ async def _apply(session: AsyncSession, event: ProviderEvent, now: datetime) -> 
                 currency=event.currency,
             )
         return EventResult("unknown_payment")
-    booking = await session.get(Booking, payment.booking_id)
-    assert booking is not None
+    # One lock order for every writer: performer (for the events that may take or give back a
+    # booking's time), then the booking row, then the payment row (docs/decisions.md).
+    booking_row = await session.get(Booking, payment.booking_id)
+    assert booking_row is not None
+    if event.kind in (EventKind.PAID, EventKind.REFUNDED):
+        await lock_performer(session, booking_row.performer_id)
+    booking = await lock_booking(session, booking_row.id)
+    payment = await lock_payment(session, payment.id)
     ids: dict[str, Any] = {"payment_id": payment.public_id, "booking_id": booking.public_id}
     if event.kind is EventKind.PAID:
         return await _paid(session, payment, booking, event, now)
@@ -626,9 +631,8 @@ async def _refund_failed(session: AsyncSession, event: ProviderEvent, now: datet
         return EventResult("unknown_refund")
     if refund.status not in (RefundStatus.SUBMITTED, RefundStatus.SUCCEEDED):
         return EventResult("ignored", refund_id=refund.public_id)
+    booking = await lock_booking(session, refund.booking_id)
     payment = await lock_payment(session, refund.payment_id)
-    booking = await session.get(Booking, refund.booking_id)
-    assert booking is not None
     refund.status = RefundStatus.FAILED.value
     refund.last_error = f"the provider reported the refund failed ({event.event_id})"
     refund.updated_at = now
@@ -714,6 +718,10 @@ async def process_webhook(
     provider = providers.get(provider_name)
     now = clock.now()
     events = parse_checked(provider, body, headers, now)
-    async with db.transaction() as s:
-        results = [await handle_event(s, e, now=now) for e in events]
+
+    async def apply_all(s: AsyncSession) -> list[EventResult]:
+        return [await handle_event(s, e, now=now) for e in events]
+
+    # A deadlock victim is applied again from the start; the inbox keeps it exactly once.
+    results = await db.run(apply_all)
     return WebhookResult(results, events)
