@@ -106,8 +106,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with AsyncExitStack() as stack:
         if lock is not None:
             # SQLite runs one write transaction at a time anyway; queueing here in order is much
-            # faster than every connection polling the database lock with growing sleeps.
-            await stack.enter_async_context(lock)
+            # faster than every connection polling the database lock with growing sleeps. The
+            # request gives its place up early when it commits before slow outside work.
+            await lock.acquire()
+            request.state.write_lock = lock
+            stack.callback(_release_write_lock, request)
         session = await stack.enter_async_context(db.transaction())
         request.state.db_session = session
         try:
@@ -116,13 +119,22 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             request.state.db_session = None
 
 
+def _release_write_lock(request: Request) -> None:
+    lock: asyncio.Lock | None = getattr(request.state, "write_lock", None)
+    if lock is not None:
+        request.state.write_lock = None
+        lock.release()
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-async def commit_so_far(session: AsyncSession) -> None:
+async def commit_so_far(request: Request, session: AsyncSession) -> None:
     """Commit the request's work so far, before a slow call outside the database (a payment
-    provider): no transaction, and no lock, is held across it."""
+    provider): no transaction is held across it, and on SQLite the request leaves the queue of
+    writers, so other requests are not kept waiting behind the provider."""
     await session.commit()
+    _release_write_lock(request)
 
 
 ClockDep = Annotated[Clock, Depends(get_clock)]

@@ -191,7 +191,7 @@ async def pay(
     providers = get_providers(request)
     # Hold no transaction (nor the booking's row lock) while the provider is called: the
     # request's work so far (sign-in) is committed, and the checkout runs in its own two.
-    await commit_so_far(session)
+    await commit_so_far(request, session)
     p = await service.start_checkout(
         get_db(request),
         booking_id,
