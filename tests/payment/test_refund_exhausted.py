@@ -101,3 +101,41 @@ async def _booking_of(db: Database, refund_id: str) -> str:
                 .where(Refund.public_id == refund_id)
             )
         )
+
+
+class RefusingSandbox(SandboxProvider):
+    """A provider that refuses refunds outright (not worth retrying) until told otherwise."""
+
+    refusing: ClassVar[bool] = True
+
+    async def refund(self, req: RefundRequest) -> RefundResult:
+        if RefusingSandbox.refusing:
+            raise ProviderError("refund refused", retryable=False)
+        return await super().refund(req)
+
+
+async def test_two_retries_at_the_same_moment_each_run_the_refund(
+    db: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    providers = support.all_providers()
+    monkeypatch.setitem(
+        providers._by_name,  # type: ignore[attr-defined]
+        "sandbox",
+        RefusingSandbox("test-secret-key-0123456789", "http://testserver", 300),
+    )
+    RefusingSandbox.refusing = True
+    refund_id = await paid_and_refund_owed(db, clock)
+    runner = build_runner(db, clock, providers=providers, cfg=CFG)
+    await runner.tick()  # refused: failed at once
+    for _ in range(2):  # an admin retries twice without the clock moving
+        async with db.transaction() as s:
+            await refunds.retry_refund(s, refund_id, admin_id=None, now=clock.now())
+        await runner.tick()
+        (refund,) = await support.refunds_of(db, await _booking_of(db, refund_id))
+        assert refund.status == RefundStatus.FAILED  # it ran again, and failed again
+    RefusingSandbox.refusing = False
+    async with db.transaction() as s:
+        await refunds.retry_refund(s, refund_id, admin_id=None, now=clock.now())
+    await runner.tick()
+    (refund,) = await support.refunds_of(db, await _booking_of(db, refund_id))
+    assert refund.status == RefundStatus.SUCCEEDED

@@ -392,8 +392,9 @@ async def retry_refund(
     refund.actor_id = admin_id if admin_id is not None else refund.actor_id
     refund.updated_at = now
     await session.flush()
-    # A new job row (the first one is kept as the record of its attempts).
-    key = f"{refund.public_id}:retry:{int(now.timestamp())}"
+    # A new job row (the earlier ones are kept as the record of their attempts), keyed by the
+    # attempts made so far: two retries can never share a key and silently enqueue nothing.
+    key = f"{refund.public_id}:retry:{refund.attempts}"
     await enqueue(session, REFUND_JOB, key, due_at=now, now=now, payload={"refund": refund_id})
     return refund
 
