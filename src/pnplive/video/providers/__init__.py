@@ -1,0 +1,1 @@
+"""Video providers: one module per provider behind the protocol in ``base``."""
