@@ -4,6 +4,7 @@ from pnplive.auth.models import ApiToken, LoginLink
 from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
 from pnplive.booking.idempotency import IdempotencyKey
 from pnplive.booking.models import Booking, BookingEvent, SlotCell
+from pnplive.calendar.models import CalendarFeed
 from pnplive.earning.models import Payout
 from pnplive.kit.orm import Base
 from pnplive.moderation.models import Violation, ViolationOverride
@@ -12,6 +13,7 @@ from pnplive.payment.models import LedgerEntry, Payment, Refund, WebhookEvent
 from pnplive.performer.models import Performer, PerformerPhoto
 from pnplive.review.models import Review
 from pnplive.user.models import User, UserEvent
+from pnplive.video.models import CallActivity, CallPass, CallRoom
 from pnplive.worker.models import Job
 
 metadata = Base.metadata
@@ -23,6 +25,10 @@ __all__ = [
     "BookingEvent",
     "Broadcast",
     "BroadcastDelivery",
+    "CalendarFeed",
+    "CallActivity",
+    "CallPass",
+    "CallRoom",
     "ExtraAvailability",
     "IdempotencyKey",
     "Job",

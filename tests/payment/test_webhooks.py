@@ -78,7 +78,8 @@ async def test_valid_webhook_confirms_and_the_same_event_again_changes_nothing(
     assert (paid.status, paid.paid_amount, paid.applied) == ("paid", p.amount, True)
     before = await support.snapshot(db)
     assert before["ledger_entries"] == 1
-    assert [j.kind for j in await support.jobs(db)] == ["booking_confirmed"]
+    # The confirmation notices, and the call side opening the room and watching the start.
+    assert sorted(j.kind for j in await support.jobs(db)) == ["booking_confirmed", "call_scheduled"]
 
     clock.advance(seconds=30)
     assert await deliver(db, clock, signer.provider, signed) == ["duplicate"]

@@ -24,6 +24,7 @@ from pnplive.api.routers import (
     admin_users,
     analytics,
     bookings,
+    calls,
     me,
     model_me,
     models,
@@ -36,6 +37,10 @@ from pnplive.booking.rules import BookingRules
 from pnplive.config import Settings, get_settings
 from pnplive.kit.clock import Clock, SystemClock
 from pnplive.kit.db import Database
+from pnplive.video.providers import registry as video_registry
+from pnplive.video.providers.base import VideoProvider
+from pnplive.video.settings import VideoSettings
+from pnplive.video.timing import CallTiming
 
 DESCRIPTION = """
 Book and pay for private 1:1 video calls with performers.
@@ -67,6 +72,8 @@ def create_app(
     clock: Clock | None = None,
     api_settings: ApiSettings | None = None,
     run_worker: bool = False,
+    video: VideoProvider | None = None,
+    video_settings: VideoSettings | None = None,
 ) -> FastAPI:
     """The API app; with ``run_worker`` it also runs the background worker in its process
     (the all-in-one ``pnplive serve``)."""
@@ -85,7 +92,13 @@ def create_app(
             from pnplive.worker.app import build_runner
 
             notifier = notifier_from_settings(settings)
-            runner = build_runner(database, app.state.clock, notifier=notifier)
+            runner = build_runner(
+                database,
+                app.state.clock,
+                notifier=notifier,
+                video=app.state.video_provider,
+                video_settings=video_settings,
+            )
             worker = asyncio.create_task(runner.run_forever(stop=stop), name="pnplive-worker")
         try:
             yield
@@ -112,6 +125,9 @@ def create_app(
     app.state.db = database
     app.state.clock = clock or SystemClock()
     app.state.booking_rules = BookingRules.from_settings(settings)
+    video_settings = video_settings or VideoSettings()
+    app.state.call_timing = CallTiming.of(video_settings)
+    app.state.video_provider = video or video_registry.build(video_settings)
     app.state.known_members = KnownMembers()
     # SQLite runs one write transaction at a time: requests queue for it in this process.
     app.state.write_lock = asyncio.Lock() if database.dialect == "sqlite" else None
@@ -138,6 +154,7 @@ def create_app(
         me,
         notifications,
         reviews,
+        calls,
     ):
         app.include_router(module.router, dependencies=limited)
     if importlib.util.find_spec(PAYMENTS_ROUTER) is not None:
@@ -148,6 +165,10 @@ def create_app(
             payments.router,
             dependencies=[Depends(limit_webhooks_by_ip), Depends(reject_unstorable_text)],
         )
+    app.include_router(
+        calls.webhooks_router,
+        dependencies=[Depends(limit_webhooks_by_ip), Depends(reject_unstorable_text)],
+    )
 
     app.include_router(web_admin.router)
     app.mount(

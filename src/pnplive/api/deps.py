@@ -40,6 +40,8 @@ from pnplive.performer.models import Performer
 from pnplive.user import service as users
 from pnplive.user.access import MESSAGES, AccessRule, terms_current
 from pnplive.user.models import User
+from pnplive.video.providers.base import VideoProvider
+from pnplive.video.timing import CallTiming
 
 __all__ = [
     "AdminDep",
@@ -51,14 +53,17 @@ __all__ = [
     "SessionDep",
     "SettingsDep",
     "SuperadminDep",
+    "TimingDep",
     "UserDep",
     "ViewerDep",
     "current_principal",
     "get_booking_rules",
+    "get_call_timing",
     "get_clock",
     "get_db",
     "get_session",
     "get_settings_dep",
+    "get_video_provider",
     "require_admin",
     "require_performer",
     "require_superadmin",
@@ -83,6 +88,16 @@ def get_clock(request: Request) -> Clock:
 def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def get_call_timing(request: Request) -> CallTiming:
+    timing: CallTiming = request.app.state.call_timing
+    return timing
+
+
+def get_video_provider(request: Request) -> VideoProvider:
+    provider: VideoProvider = request.app.state.video_provider
+    return provider
 
 
 def get_booking_rules(request: Request) -> BookingRules:
@@ -138,6 +153,7 @@ async def commit_so_far(request: Request, session: AsyncSession) -> None:
 
 
 ClockDep = Annotated[Clock, Depends(get_clock)]
+TimingDep = Annotated[CallTiming, Depends(get_call_timing)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 RulesDep = Annotated[BookingRules, Depends(get_booking_rules)]
 

@@ -13,6 +13,7 @@ from pnplive.booking.states import Status
 from pnplive.kit.money import Money
 from pnplive.performer.models import Performer, Presence
 from pnplive.user.models import User
+from pnplive.video.view import CallView
 
 
 def money(amount: int, currency: str) -> s.MoneyOut:
@@ -188,4 +189,21 @@ def member(user: User, performer_id: int | None) -> s.MemberOut:
         performer_id=performer_id,
         is_prime=user.is_prime,
         restricted=user.restricted_at is not None,
+    )
+
+
+def call(view: CallView | None) -> s.CallOut | None:
+    if view is None:
+        return None
+    return s.CallOut(
+        state=view.state,
+        opens_at=view.opens_at,
+        closes_at=view.closes_at,
+        join_url=view.join_url,
+        activity=None
+        if view.activity is None
+        else [
+            s.CallActivityOut(at=a.at, side=a.side, kind=a.kind, source=a.source)
+            for a in view.activity
+        ],
     )

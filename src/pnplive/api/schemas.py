@@ -324,6 +324,25 @@ class PerformerRef(BaseModel):
     display_name: str
 
 
+class CallActivityOut(BaseModel):
+    at: datetime
+    side: str | None = Field(description="member or performer; none for the room's end.")
+    kind: str = Field(examples=["joined"], description="joined, left or ended.")
+    source: str = Field(examples=["link"], description="link (our join link) or the provider.")
+
+
+class CallOut(BaseModel):
+    state: str = Field(examples=["confirmed"], description="The call's state (booking status).")
+    opens_at: datetime = Field(description="UTC: the room may be entered from then …")
+    closes_at: datetime = Field(description="UTC: … until then (the end plus the grace).")
+    join_url: str | None = Field(
+        description="The reader's own join link, only while the room may be entered."
+    )
+    activity: list[CallActivityOut] | None = Field(
+        default=None, description="Joins and leaves (the performer and admins)."
+    )
+
+
 class BookingOut(BaseModel):
     id: str = Field(description="Public booking id.", examples=["9f2c1a7b3d4e5f60"])
     status: str = Field(examples=["pending_payment"])
@@ -341,6 +360,9 @@ class BookingOut(BaseModel):
     cancelled_by: str | None
     reschedule_count: int
     created_at: datetime
+    call: CallOut | None = Field(
+        default=None, description="Booking details only: the call, once it is paid for."
+    )
 
 
 class UserRef(BaseModel):
@@ -440,3 +462,12 @@ class ConflictOut(BaseModel):
 def page_of(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
     nxt = offset + limit if offset + limit < total else None
     return {"items": items, "total": total, "limit": limit, "offset": offset, "next_offset": nxt}
+
+
+class VideoWebhookAck(BaseModel):
+    received: int = Field(description="Events in the webhook.")
+    recorded: int = Field(description="Events recorded now (duplicates and others' rooms are not).")
+
+
+class CalendarFeedOut(BaseModel):
+    url: str = Field(description="Secret: anyone with it reads the calendar. Rotate to revoke.")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.booking.models import Booking
 from pnplive.booking.states import Status
@@ -24,9 +25,10 @@ from pnplive.notification.planner import PERFORMER
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
 
-# Optional extras a deployment plugs in: the calendar file and the participant's join link.
-CalendarFor = Callable[[Booking, Performer], bytes]
-JoinUrlFor = Callable[[Booking, int], Awaitable[str | None]]
+# Optional extras a deployment plugs in: the recipient's calendar file and join link, read in
+# the delivery's own transaction (booking, recipient user id).
+CalendarFor = Callable[[AsyncSession, Booking, int], Awaitable[bytes | None]]
+JoinUrlFor = Callable[[AsyncSession, Booking, int], Awaitable[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,7 @@ class Extras:
 
 
 def member_name(user: User) -> str:
-    return user.first_name or (f"@{user.username}" if user.username else f"#{user.id}")
+    return user.shown_name
 
 
 async def deliver(
@@ -81,8 +83,10 @@ async def _call_message(
     booking = await session.scalar(select(Booking).where(Booking.public_id == payload["booking"]))
     if booking is None:
         return "skipped: no such booking"
+    # A call that went live early (someone joined in the early window) still gets its notices.
     if notice in TIMED and (
-        booking.status != Status.CONFIRMED.value or booking.start_at.isoformat() != payload["start"]
+        booking.status not in (Status.CONFIRMED.value, Status.LIVE.value)
+        or booking.start_at.isoformat() != payload["start"]
     ):
         return "skipped: the call moved or is no longer upcoming"
     performer = await session.get(Performer, booking.performer_id)
@@ -104,12 +108,14 @@ async def _call_message(
         duration=booking.duration_minutes,
         amount=booking.amount,
         currency=booking.currency,
-        join_url=await extras.join_url_for(booking, user.id) if extras.join_url_for else None,
+        join_url=(
+            await extras.join_url_for(session, booking, user.id) if extras.join_url_for else None
+        ),
         previous_start=datetime.fromisoformat(previous) if previous else None,
     )
     calendar = None
     if notice is Notice.CONFIRMED and extras.calendar_for is not None:
-        calendar = extras.calendar_for(booking, performer)
+        calendar = await extras.calendar_for(session, booking, user.id)
     lead = payload.get("lead_minutes")
     refund = payload.get("refund_amount")
     return render(

@@ -5,8 +5,9 @@
   confirmation to both sides and their reminders.
 - ``refund_issued``: the member's refund notice.
 - ``admin_alert``: one ``notify`` job per admin.
-- ``booking_cancelled``, ``booking_expired``, ``booking_rescheduled`` (announced by the booking
-  domain in the transaction of the change): notices to the sides; reminders removed or moved.
+- ``booking_cancelled``, ``booking_expired``, ``booking_rescheduled``, ``booking_completed``
+  (announced by the booking domain in the transaction of the change): notices to the sides;
+  reminders removed or moved.
 - ``performer_online`` (written when a performer goes online): start the broadcast to followers.
 - ``broadcast``: send a broadcast's pending deliveries, paced (F-NTF-5).
 
@@ -101,6 +102,14 @@ def handlers(
             await planner.plan_expired(session, booking, clock.now())
         return "planned"
 
+    async def completed(payload: dict[str, Any]) -> object:
+        async with db.transaction() as session:
+            booking = await _booking(session, str(payload["booking"]))
+            if booking is None:
+                return "skipped: no such booking"
+            await planner.plan_completed(session, booking, clock.now())
+        return "planned"
+
     async def rescheduled(payload: dict[str, Any]) -> object:
         async with db.transaction() as session:
             booking = await _booking(session, str(payload["booking"]))
@@ -138,6 +147,7 @@ def handlers(
         events.CANCELLED_JOB: cancelled,
         events.EXPIRED_JOB: expired,
         events.RESCHEDULED_JOB: rescheduled,
+        events.COMPLETED_JOB: completed,
     }
 
 

@@ -171,6 +171,31 @@ async def plan_rescheduled(
     await plan_reminders(session, booking, now, reminder_minutes)
 
 
+async def plan_completed(session: AsyncSession, booking: Booking, now: datetime) -> None:
+    """The call is over: both sides hear it, and the member is asked for a review (F-REV-1)."""
+    for user_id, side in await _sides(session, booking):
+        await _notify(
+            session,
+            _key(booking.public_id, user_id, Notice.COMPLETED.value),
+            notice=Notice.COMPLETED,
+            recipient=user_id,
+            due_at=now,
+            now=now,
+            booking=booking.public_id,
+            side=side,
+        )
+    await _notify(
+        session,
+        _key(booking.public_id, booking.user_id, Notice.FEEDBACK.value),
+        notice=Notice.FEEDBACK,
+        recipient=booking.user_id,
+        due_at=now,
+        now=now,
+        booking=booking.public_id,
+        side=MEMBER,
+    )
+
+
 async def plan_expired(session: AsyncSession, booking: Booking, now: datetime) -> None:
     """The member's unpaid booking lapsed (F-NTF-2)."""
     await _notify(

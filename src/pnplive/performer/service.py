@@ -233,6 +233,17 @@ async def deactivate(session: AsyncSession, performer: Performer, now: datetime)
     return performer
 
 
+async def pause(session: AsyncSession, performer: Performer, now: datetime) -> bool:
+    """Not bookable until an admin lifts the pause (repeated no-shows, F-SAF-2); True if it
+    was active. Existing bookings are kept, and the profile stays as it is."""
+    if performer.status != Lifecycle.ACTIVE.value:
+        return False
+    performer.status = Lifecycle.PAUSED.value
+    performer.updated_at = now
+    await session.flush()
+    return True
+
+
 async def all_conflicts(
     session: AsyncSession, now: datetime, performer_id: int | None = None
 ) -> list[tuple[Performer, Booking]]:

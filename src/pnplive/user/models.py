@@ -37,6 +37,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     @property
+    def shown_name(self) -> str:
+        """How others see this member: first name, else @username, else a number."""
+        return self.first_name or (f"@{self.username}" if self.username else f"#{self.id}")
+
+    @property
     def is_admin(self) -> bool:
         return self.role in (Role.ADMIN, Role.SUPERADMIN)
 

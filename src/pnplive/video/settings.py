@@ -1,4 +1,4 @@
-"""Video settings (env prefix ``PNPLIVE_``): which provider opens the rooms, and the call timings."""
+"""Video settings (env prefix ``PNPLIVE_``): the provider that opens rooms, and call timings."""
 
 from __future__ import annotations
 

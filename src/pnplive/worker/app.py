@@ -8,16 +8,26 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.booking import idempotency
+from pnplive.booking.models import Booking
+from pnplive.calendar import service as calendar_service
 from pnplive.config import Settings, get_settings
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.notification import jobs as notification_jobs
+from pnplive.notification.delivery import Extras
 from pnplive.notification.notifier import Notifier
 from pnplive.payment import jobs as payment_jobs
 from pnplive.payment import service as payments
 from pnplive.payment.providers.registry import Providers, build
 from pnplive.payment.settings import PaymentSettings
 from pnplive.performer import presence
+from pnplive.video import jobs as video_jobs
+from pnplive.video import links
+from pnplive.video.models import Side
+from pnplive.video.providers import registry as video_registry
+from pnplive.video.providers.base import VideoProvider
+from pnplive.video.settings import VideoSettings
+from pnplive.video.timing import CallTiming
 from pnplive.worker.runner import (
     ExhaustedHandler,
     JobHandler,
@@ -34,10 +44,13 @@ def build_runner(
     cfg: RunnerConfig | None = None,
     notifier: Notifier | None = None,
     settings: Settings | None = None,
+    video: VideoProvider | None = None,
+    video_settings: VideoSettings | None = None,
 ) -> Runner:
     """Refunds and checkout expiry (payments); each pass also lapses unpaid bookings (F-BK-3)
     and forgets idempotency keys past their time. With a notifier, also the notices, reminders,
-    alerts and broadcasts (F-NTF-1..5).
+    alerts and broadcasts (F-NTF-1..5). Always the call lifecycle: rooms (the configured video
+    provider unless one is given), live, completed, no-shows (F-WRK-1).
 
     Jobs of kinds without a handler here (notices, when no notifier is configured) stay queued
     for a runner that has their handlers.
@@ -61,9 +74,15 @@ def build_runner(
         return give_up
 
     exhausted = {kind: exhausted_handler(kind) for kind in payment_jobs.ON_EXHAUSTED}
+    core = settings or get_settings()
+    vcfg = video_settings or VideoSettings()
+    timing = CallTiming.of(vcfg)
+    video = video or video_registry.build(vcfg)
+    handlers.update(video_jobs.handlers(db, clock, video, timing))
     if notifier is not None:
-        handlers.update(notification_jobs.handlers(db, clock, notifier))
-    idle = timedelta(minutes=(settings or get_settings()).performer_idle_minutes)
+        extras = call_extras(core.public_base_url, vcfg.early_join_minutes)
+        handlers.update(notification_jobs.handlers(db, clock, notifier, extras=extras))
+    idle = timedelta(minutes=core.performer_idle_minutes)
 
     async def idle_offline(session: AsyncSession, now: datetime) -> object:
         return await presence.idle_offline(session, now, idle)
@@ -74,3 +93,22 @@ def build_runner(
         idle_offline,
     ]
     return Runner(db, clock, handlers, periodic=periodic, cfg=cfg, on_exhausted=exhausted)
+
+
+def call_extras(base_url: str, early_join_minutes: int) -> Extras:
+    """What notices carry about the call: the recipient's join link and calendar file."""
+
+    async def join_url_for(session: AsyncSession, booking: Booking, user_id: int) -> str | None:
+        return await links.link_for_user(session, booking, user_id, base_url)
+
+    async def calendar_for(session: AsyncSession, booking: Booking, user_id: int) -> bytes | None:
+        side = Side.MEMBER if booking.user_id == user_id else Side.PERFORMER
+        return await calendar_service.booking_calendar(
+            session, booking, side, base_url, booking.updated_at
+        )
+
+    return Extras(
+        calendar_for=calendar_for,
+        join_url_for=join_url_for,
+        early_join_minutes=early_join_minutes,
+    )
