@@ -146,6 +146,23 @@ ALLOWED: dict[str, str] = {
         PROVIDER,
     ),
     **dict.fromkeys(["reviews.text", "moderation_violations.excerpt"], MODERATED),
+    **dict.fromkeys(
+        [
+            "call_rooms.provider",
+            "call_rooms.room_name",
+            "call_rooms.status",
+            "call_passes.side",
+            "call_passes.token",
+            "call_activity.side",
+            "call_activity.kind",
+            "call_activity.source",
+            "call_activity.event_id",
+            "calendar_feeds.token",
+        ],
+        CODES,
+    ),
+    "call_passes.room_url": "where a participant enters the room (with their provider token); "
+    "who joined and left is kept, never what was said or shown",
 }
 CALL_CONTENT = re.compile(r"recording|video|audio|transcript|media|attachment|chat|snapshot|frame")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.api import render
@@ -16,7 +16,9 @@ from pnplive.api.deps import (
     PrincipalDep,
     RulesDep,
     SessionDep,
+    TimingDep,
     UserDep,
+    get_settings_dep,
     limit_bookings,
 )
 from pnplive.api.idempotent import IdempotencyKeyHeader, run
@@ -28,12 +30,18 @@ from pnplive.errors import Forbidden
 from pnplive.payment import refunds
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
+from pnplive.video.models import Side
+from pnplive.video.view import call_view
 
 router = APIRouter(tags=["bookings"])
 
 BookingId = Annotated[
     str, Path(pattern=r"^[0-9a-f]{16}$", description="Public booking id.", examples=["9f2c1a7b"])
 ]
+
+
+# Whose join link a reader gets: their own; admins get none.
+CALL_SIDE = {"user": Side.MEMBER, "performer": Side.PERFORMER}
 
 
 class NotYourBooking(Forbidden):
@@ -159,10 +167,26 @@ async def _performer_of(session: AsyncSession, b: Booking) -> Performer:
     responses=errors(401, 403, 404, 422, 429),
 )
 async def get_booking(
-    booking_id: BookingId, session: SessionDep, principal: PrincipalDep
+    booking_id: BookingId,
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    clock: ClockDep,
+    timing: TimingDep,
 ) -> s.BookingOut:
-    b, _ = await accessible(session, principal, booking_id)
-    return render.booking(b, await _performer_of(session, b), viewer_zone(principal, b))
+    b, rel = await accessible(session, principal, booking_id)
+    out = render.booking(b, await _performer_of(session, b), viewer_zone(principal, b))
+    view = await call_view(
+        session,
+        b,
+        side=CALL_SIDE.get(rel),
+        with_activity=rel in ("performer", "admin"),
+        now=clock.now(),
+        timing=timing,
+        base_url=get_settings_dep(request).public_base_url,
+    )
+    out.call = render.call(view)
+    return out
 
 
 @router.post(
