@@ -116,6 +116,12 @@ class Emulator:
         return self._app
 
     async def aclose(self) -> None:
+        """Stop webhooks and end waiting getUpdates calls, so a server can shut down at once."""
+        for bot in self.state.bots.values():
+            self.poll_generation[bot.account.bot_id] = (
+                self.poll_generation.get(bot.account.bot_id, 0) + 1
+            )
+            self.wake_pollers(bot)
         for sender in list(self.webhooks.values()):
             await sender.stop()
         self.webhooks.clear()
