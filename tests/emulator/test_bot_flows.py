@@ -50,8 +50,9 @@ async def test_pressing_a_button_edits_the_message_and_shows_the_answer(
     assert notice.show_alert
 
 
-
-async def test_url_buttons_are_reported_not_sent(emulator: Emulator, running_bot: RunningBot) -> None:
+async def test_url_buttons_are_reported_not_sent(
+    emulator: Emulator, running_bot: RunningBot
+) -> None:
     chat = emulator.person(BEN.telegram_id)
     await chat.send("/start")
     await chat.wait_for(lambda m: "Welcome" in m.text)
@@ -64,7 +65,9 @@ async def test_url_buttons_are_reported_not_sent(emulator: Emulator, running_bot
     assert chat.notices[-1].text == "Opened https://example.org/"
 
 
-async def test_stars_invoice_paid_then_refunded(emulator: Emulator, running_bot: RunningBot) -> None:
+async def test_stars_invoice_paid_then_refunded(
+    emulator: Emulator, running_bot: RunningBot
+) -> None:
     chat = emulator.person(BEN.telegram_id)
     await chat.send("/pay")
     invoice = await chat.wait_for(lambda m: m.invoice is not None)
