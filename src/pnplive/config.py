@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         max_length=32,
         description="The terms in force; members accept each new version before booking.",
     )
+    prime_upgrade_url: str | None = Field(
+        default=None, description="Where FREE members become PRIME (shown with the upgrade prompt)."
+    )
+    bot_rate_limit: str = Field(
+        default="30/10seconds", description="Updates one member may send the bot (F-SAF-5)."
+    )
     performer_idle_minutes: int = Field(
         default=60, ge=1, description="An online performer idle this long goes offline (F-PRF-2)."
     )

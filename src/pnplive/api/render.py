@@ -11,6 +11,7 @@ from pnplive.booking.models import Booking, BookingEvent
 from pnplive.booking.policy import Refund
 from pnplive.booking.states import Status
 from pnplive.kit.money import Money
+from pnplive.performer import offer
 from pnplive.performer.models import Performer, Presence
 from pnplive.user.models import User
 from pnplive.video.view import CallView
@@ -48,11 +49,9 @@ def card(p: Performer) -> s.PerformerCard:
 
 
 def durations(p: Performer) -> list[s.DurationPrice]:
-    lo = max(15, p.min_duration + (-p.min_duration % 15))
-    hi = min(120, p.max_duration)
     return [
-        s.DurationPrice(minutes=m, price=money(p.price_per_minute * m, p.currency))
-        for m in range(lo, hi + 1, 15)
+        s.DurationPrice(minutes=m, price=money(offer.price(p, m), p.currency))
+        for m in offer.durations(p)
     ]
 
 

@@ -321,3 +321,8 @@ def slot_problem(
 def slots_on_local_day(slots: Iterable[datetime], zone: ZoneInfo, day: date) -> list[datetime]:
     bounds = local_day_bounds(zone, day)
     return [s for s in slots if bounds.start <= s < bounds.end]
+
+
+def local_days(slots: Iterable[datetime], zone: ZoneInfo) -> list[date]:
+    """The days (in ``zone``) that have at least one of ``slots``, in order."""
+    return sorted({s.astimezone(zone).date() for s in slots})

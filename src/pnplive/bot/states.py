@@ -1,0 +1,53 @@
+"""The dialogs' states, one group per dialog."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Menu(StatesGroup):
+    main = State()
+    age = State()
+    terms = State()
+    upgrade = State()
+
+
+class Book(StatesGroup):
+    performer = State()
+    profile = State()
+    duration = State()
+    day = State()
+    time = State()
+    rules = State()
+    summary = State()
+    method = State()
+    pay = State()
+
+
+class MyBookings(StatesGroup):
+    list = State()
+    detail = State()
+    cancel = State()
+
+
+class Settings(StatesGroup):
+    main = State()
+    language = State()
+    timezone = State()
+
+
+class PerformerMenu(StatesGroup):
+    main = State()
+    price = State()
+
+
+class AdminMenu(StatesGroup):
+    main = State()
+
+
+class AddPerformer(StatesGroup):
+    username = State()
+    display_name = State()
+    bio = State()
+    price = State()
+    currency = State()
+    timezone = State()
+    confirm = State()
