@@ -6,6 +6,7 @@ to answer the next calls to a path with given statuses (500 then success, 401, .
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections import defaultdict, deque
@@ -31,9 +32,8 @@ class FakeDailyApi:
     rooms: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
     # (method, path prefix) -> statuses to answer, in order, before behaving normally
-    scripted: dict[tuple[str, str], deque[int]] = field(
-        default_factory=lambda: defaultdict(deque)
-    )
+    scripted: dict[tuple[str, str], deque[int]] = field(default_factory=lambda: defaultdict(deque))
+    delay_seconds: float = 0.0  # answer this late (to exercise client timeouts)
     base_url: str = ""
     _runner: web.AppRunner | None = None
     _tokens: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -59,14 +59,14 @@ class FakeDailyApi:
         self.scripted[(method, path)].extend(statuses)
 
     def made(self, method: str, path_prefix: str = "") -> list[Request]:
-        return [
-            r for r in self.requests if r.method == method and r.path.startswith(path_prefix)
-        ]
+        return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]
 
     async def _begin(self, request: web.Request) -> tuple[Request, web.Response | None]:
         body = await request.json() if request.can_read_body else None
         rec = Request(request.method, request.path, request.headers.get("Authorization"), body, 0)
         self.requests.append(rec)
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
         answer: web.Response | None = None
         for (method, prefix), statuses in self.scripted.items():
             if method == request.method and request.path.startswith(prefix) and statuses:
