@@ -22,7 +22,11 @@ JAAS = {
     "jaas_key_id": JAAS_KEY_ID,
     "jaas_private_key": private_pem(rsa_key()),
 }
-SELFHOSTED = {"jitsi_domain": "meet.example.com", "jitsi_app_id": "a", "jitsi_app_secret": "s"}
+SELFHOSTED = {
+    "jitsi_domain": "meet.example.com",
+    "jitsi_app_id": "pnplive",
+    "jitsi_app_secret": "x" * 32,
+}
 DAILY = {"daily_api_key": "key"}
 
 

@@ -75,6 +75,11 @@ def test_the_domain_must_be_a_bare_host(domain: str) -> None:
         provider(domain=domain)
 
 
+def test_a_short_shared_secret_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 32 bytes"):
+        provider(secret="x" * 31)
+
+
 @pytest.mark.asyncio
 async def test_no_webhooks_and_nothing_to_close() -> None:
     p = provider()

@@ -2,7 +2,7 @@
 
 Claims ``iss=<app_id>``, ``aud=<audience>``, ``sub=<domain>``, ``room``, ``nbf``, ``exp`` and
 ``context.user`` with string values only (Prosody's token plugin compares strings). URL
-``https://<domain>/<room>?jwt=<token>``.
+``https://<domain>/<room>?jwt=<token>``. A shared secret under 32 bytes is refused.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pnplive.video.providers.base import (
 )
 from pnplive.video.providers.common import new_room_name, unix, user_claim
 
+MIN_SECRET_BYTES = 32
 # A bare host with an optional port: a scheme or path here would build a broken URL.
 _HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?")
 
@@ -35,6 +36,10 @@ class SelfHostedJitsiProvider:
         domain = domain.strip().lower()
         if not _HOST.fullmatch(domain):
             raise ValueError("jitsi_domain must be a bare host name such as meet.example.com")
+        if len(app_secret.encode()) < MIN_SECRET_BYTES:
+            # RFC 7518 §3.2: an HS256 key shorter than the hash can be guessed offline from
+            # any token a member holds, and then every room of the server is open.
+            raise ValueError(f"jitsi_app_secret must be at least {MIN_SECRET_BYTES} bytes")
         self._domain = domain
         self._app_id = app_id
         self._secret = app_secret
