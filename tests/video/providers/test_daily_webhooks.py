@@ -110,6 +110,7 @@ def _signed_timestamp(h: dict[str, str], body: bytes) -> Spoil:
         _bad_base64,
         _unpadded,
         _other_timestamp,
+        _signed_timestamp,
     ],
     ids=lambda f: f.__name__,
 )
@@ -119,13 +120,6 @@ def test_unsigned_or_forged_webhooks_are_refused(spoil: Any) -> None:
     with pytest.raises(InvalidSignature) as caught:
         provider().parse_webhook(headers, body, NOW)
     assert caught.value.status == 401
-
-
-def test_a_timestamp_that_is_not_plain_digits_is_refused() -> None:
-    event = daily_event("participant.joined", "r", at=NOW, user_id="u-member")
-    headers, body = _signed_timestamp(*daily_signed(event, NOW))
-    with pytest.raises(WebhookRejected):
-        provider().parse_webhook(headers, body, NOW)
 
 
 @pytest.mark.parametrize("age", [301, -301, 10**9])

@@ -17,7 +17,7 @@ from pnplive.video.providers.base import (
     StaleWebhook,
     WebhookRejected,
 )
-from pnplive.video.providers.jaas import JaasProvider
+from pnplive.video.providers.jaas import JaasProvider, signature_parts
 from tests.video.providers.support import (
     MEMBER,
     NOW,
@@ -123,6 +123,19 @@ async def test_the_private_key_may_be_a_file(tmp_path: Path) -> None:
     pem.write_text(private_pem(rsa_key()))
     opened = await provider(private_key=str(pem)).open_room(room_request())
     assert decode(token_of(opened.join_urls[MEMBER.user_id]))["room"] == opened.room_name
+
+
+@pytest.mark.asyncio
+async def test_a_pem_on_one_line_with_escaped_newlines_is_read() -> None:
+    one_line = private_pem(rsa_key()).replace("\n", "\\n")
+    assert "\n" not in one_line
+    opened = await provider(private_key=one_line).open_room(room_request())
+    assert decode(token_of(opened.join_urls[MEMBER.user_id]))["room"] == opened.room_name
+
+
+def test_signature_elements_split_on_the_first_equals_sign_only() -> None:
+    assert signature_parts(" t=17 , v1=ab==,v1=c=d=,x=1") == ("17", ["ab==", "c=d="])
+    assert signature_parts("v1") == (None, [])
 
 
 def test_an_app_id_without_the_jaas_prefix_is_refused() -> None:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from pnplive.video.providers.base import StaleWebhook, WebhookRejected
+from pnplive.video.providers.base import InvalidSignature, StaleWebhook, WebhookRejected
 
 ROOM_PREFIX = "pnplive-"
 MAX_TEXT = 255
@@ -68,7 +68,7 @@ def signed_payload(timestamp: str, body: bytes) -> bytes:
 def timestamp_header(raw: str | None) -> int:
     """A unix timestamp written as plain digits (no sign, spaces or underscores)."""
     if raw is None or not _DIGITS.fullmatch(raw.strip()):
-        raise WebhookRejected("the signature timestamp is not a unix time")
+        raise InvalidSignature("the signature timestamp is not a unix time")
     return int(raw.strip())
 
 

@@ -66,6 +66,8 @@ EVENTS = {
 def load_private_key(pem_or_path: str) -> RSAPrivateKey:
     """The RSA key from PEM text, or from the PEM file the text names."""
     pem = pem_or_path if "-----BEGIN" in pem_or_path else Path(pem_or_path).read_text()
+    # An env var often carries the PEM on one line with literal "\n" between its lines.
+    pem = pem.replace("\\n", "\n")
     key = load_pem_private_key(pem.encode(), password=None)
     if not isinstance(key, RSAPrivateKey):
         raise ValueError("the JaaS private key must be an RSA key")
@@ -84,6 +86,8 @@ def signature_parts(value: str) -> tuple[str | None, list[str]]:
     v1: list[str] = []
     for element in value.split(","):
         key, _, val = element.strip().partition("=")
+        if not val:
+            continue
         if key == "t":
             t = val
         elif key == "v1":
