@@ -1,4 +1,4 @@
-"""Video settings (env prefix ``PNPLIVE_``): the provider that opens rooms, and call timings."""
+"""Video settings (env prefix ``PNPLIVE_``): which provider opens the rooms, and call timings."""
 
 from __future__ import annotations
 
@@ -50,4 +50,5 @@ class VideoSettings(BaseSettings):
     # Outgoing HTTP
     http_timeout_seconds: float = Field(default=10.0, gt=0)
     http_retries: int = Field(default=2, ge=0, le=10)
+    http_retry_backoff_seconds: float = Field(default=0.5, ge=0)
     webhook_tolerance_seconds: int = Field(default=300, ge=1)

@@ -30,6 +30,12 @@ class InvalidSignature(WebhookRejected):
     status = 401
 
 
+class StaleWebhook(InvalidSignature):
+    """Signed, but too long ago (or too far ahead) to tell apart from a replay."""
+
+    code = "stale_webhook"
+
+
 class VideoProviderError(PnpError):
     """A provider call failed; the job that made it retries later."""
 
