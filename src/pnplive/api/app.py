@@ -126,6 +126,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.booking_rules = BookingRules.from_settings(settings)
     video_settings = video_settings or VideoSettings()
+    app.state.video_settings = video_settings
     app.state.call_timing = CallTiming.of(video_settings)
     app.state.video_provider = video or video_registry.build(video_settings)
     app.state.known_members = KnownMembers()

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.availability import repository
-from pnplive.availability.slots import Busy, SlotRules, bookable_window, free_slots
+from pnplive.availability.slots import (
+    Busy,
+    SlotRules,
+    bookable_window,
+    free_slots,
+    local_day_bounds,
+    local_days,
+)
 from pnplive.performer.models import Performer
 
 
@@ -32,3 +40,23 @@ async def performer_slots(
     )
     busy = Busy.of(await repository.busy_intervals(session, performer.id, span_lo, span_hi, now))
     return free_slots(schedule, rules, busy, now, lo, hi)
+
+
+async def free_days(
+    session: AsyncSession, performer: Performer, rules: SlotRules, now: datetime, zone: ZoneInfo
+) -> list[date]:
+    """The days (in the reader's ``zone``) with at least one free slot, within the horizon."""
+    return local_days(await performer_slots(session, performer, rules, now), zone)
+
+
+async def free_slots_on(
+    session: AsyncSession,
+    performer: Performer,
+    rules: SlotRules,
+    now: datetime,
+    zone: ZoneInfo,
+    day: date,
+) -> list[datetime]:
+    """Free start times (UTC) on ``day`` as the reader in ``zone`` lives it."""
+    bounds = local_day_bounds(zone, day)
+    return await performer_slots(session, performer, rules, now, bounds.start, bounds.end)

@@ -62,3 +62,21 @@ def cancellation_refund(
             refunded = amount * step.refund_bps // 10_000
             return Refund(True, step.refund_bps, refunded, f"{step.min_hours_before} h or more")
     return Refund(True, 0, 0, "no refund this close to the start")
+
+
+def cancel_preview(
+    status: str,
+    paid: bool,
+    policy: CancelPolicy,
+    by: str,
+    amount: int,
+    now: datetime,
+    start: datetime,
+) -> Refund:
+    """What cancelling now would give back, before anyone confirms it (the same rule
+    ``booking.service.cancel`` applies)."""
+    if status in ("held", "pending_payment") or not paid:
+        return Refund(True, 0, 0, "nothing was paid")
+    if status != "confirmed":
+        return Refund(False, 0, 0, f"a {status} booking cannot be cancelled")
+    return cancellation_refund(policy, by, amount, now, start)

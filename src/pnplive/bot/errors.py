@@ -30,9 +30,7 @@ async def stale_button(event: ErrorEvent, dialog_manager: DialogManager, lang: s
 
 @router.error()
 async def apology(event: ErrorEvent, lang: str = "en") -> None:
-    log.error(
-        "update %s failed", event.update.update_id, exc_info=event.exception
-    )
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     text = t(lang, N_("bot.error"))
     update = event.update
     if update.callback_query is not None:

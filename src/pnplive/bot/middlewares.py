@@ -31,9 +31,7 @@ class ContextMiddleware(BaseMiddleware):
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
 
-    async def __call__(
-        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         data["ctx"] = self.ctx
         tg: TgUser | None = data.get("event_from_user")
         if tg is not None and not tg.is_bot:
@@ -46,7 +44,10 @@ class ContextMiddleware(BaseMiddleware):
         ctx = self.ctx
         async with ctx.db.reading() as session:
             user = await users.by_telegram_id(session, tg.id)
-        fresh = user is not None and (user.username, user.first_name) == (tg.username, tg.first_name)
+        fresh = user is not None and (user.username, user.first_name) == (
+            tg.username,
+            tg.first_name,
+        )
         if fresh and tg.id not in ctx.settings.superadmin_telegram_ids:
             return user
         async with ctx.db.transaction() as session:
@@ -75,9 +76,7 @@ class ThrottleMiddleware(BaseMiddleware):
         self.item = parse(rate)
         self.warned: set[int] = set()
 
-    async def __call__(
-        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg: TgUser | None = data.get("event_from_user")
         if tg is None or not isinstance(event, Message | CallbackQuery):
             return await handler(event, data)

@@ -41,6 +41,7 @@ class PerformerMenu(StatesGroup):
 
 class AdminMenu(StatesGroup):
     main = State()
+    performers = State()
 
 
 class AddPerformer(StatesGroup):
@@ -48,6 +49,7 @@ class AddPerformer(StatesGroup):
     display_name = State()
     bio = State()
     price = State()
-    currency = State()
-    timezone = State()
+    durations = State()
+    photo = State()
+    hours = State()
     confirm = State()

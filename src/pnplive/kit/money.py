@@ -30,3 +30,22 @@ class Money:
         from pnplive.kit.i18n import format_money  # the catalogues sit above money
 
         return format_money(self.amount, self.currency, language)
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """Minor units of ``currency`` from what a person types ("3.50", "3,50", "12"); ValueError
+    for anything else, for a negative amount or for more decimals than the currency has."""
+    from decimal import Decimal, InvalidOperation
+
+    code = check_currency(currency)
+    cleaned = text.strip().replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"not an amount: {text!r}")
+    minor = value.scaleb(CURRENCY_EXPONENT[code])
+    if minor != minor.to_integral_value():
+        raise ValueError(f"too many decimals for {code}")
+    return int(minor)

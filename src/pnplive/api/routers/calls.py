@@ -26,11 +26,11 @@ from pnplive.api.deps import (
 )
 from pnplive.api.routers.bookings import BookingId, accessible
 from pnplive.calendar import service as calendars
-from pnplive.errors import NotFound
 from pnplive.kit.i18n import N_, format_when, t
 from pnplive.video import joins
 from pnplive.video.joins import Entry, JoinDecision, JoinLinkNotFound
 from pnplive.video.models import Side
+from pnplive.video.providers import registry as video_registry
 
 router = APIRouter(tags=["calls"])
 # Providers post from a few addresses in bursts: mounted with the webhooks' own rate limit.
@@ -46,10 +46,6 @@ MESSAGES = {
     Entry.PREPARING: N_("join.preparing"),
     Entry.OVER: N_("join.over"),
 }
-
-
-class UnknownVideoProvider(NotFound):
-    code = "unknown_video_provider"
 
 
 def _page(request: Request, decision: JoinDecision, status_code: int) -> HTMLResponse:
@@ -127,7 +123,8 @@ async def video_webhook(
     body = await request.body()
     video = get_video_provider(request)
     if provider != video.name or not video.has_webhooks:
-        raise UnknownVideoProvider("this video provider is not in use here", provider=provider)
+        # Rooms opened before a switch of provider still report to the earlier one's route.
+        video = video_registry.by_name(provider, request.app.state.video_settings)
     clock = get_clock(request)
     events = video.parse_webhook(dict(request.headers), body, clock.now())
     timing = request.app.state.call_timing

@@ -16,6 +16,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, Start, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from pnplive.bot.context import BotContext
+from pnplive.bot.screens import restart
 from pnplive.bot.states import AdminMenu, Book, Menu, MyBookings, PerformerMenu, Settings
 from pnplive.bot.texts import Tr
 from pnplive.kit.i18n import N_
@@ -140,22 +141,31 @@ async def open_menu(manager: DialogManager, user: User, ctx: BotContext) -> None
 
 @router.message(CommandStart())
 async def start(
-    message: Message, command: CommandObject, dialog_manager: DialogManager, user: User, ctx: BotContext
+    message: Message,
+    command: CommandObject,
+    dialog_manager: DialogManager,
+    user: User,
+    ctx: BotContext,
 ) -> None:
     # The deep link /start pnp_live opens the feature itself (F-UX-3).
-    if command.args == "pnp_live" and not membership.standing(user, ctx.settings.terms_version).missing:
+    ready = not membership.standing(user, ctx.settings.terms_version).missing
+    if command.args == "pnp_live" and ready:
         await book(message, dialog_manager, user, ctx)
         return
     await open_menu(dialog_manager, user, ctx)
 
 
 @router.message(Command("menu"))
-async def menu(message: Message, dialog_manager: DialogManager, user: User, ctx: BotContext) -> None:
+async def menu(
+    message: Message, dialog_manager: DialogManager, user: User, ctx: BotContext
+) -> None:
     await open_menu(dialog_manager, user, ctx)
 
 
 @router.message(Command("book_private_call", "pnp_live"))
-async def book(message: Message, dialog_manager: DialogManager, user: User, ctx: BotContext) -> None:
+async def book(
+    message: Message, dialog_manager: DialogManager, user: User, ctx: BotContext
+) -> None:
     s = membership.standing(user, ctx.settings.terms_version)
     if s.missing or s.restricted:
         await open_menu(dialog_manager, user, ctx)
@@ -163,14 +173,15 @@ async def book(message: Message, dialog_manager: DialogManager, user: User, ctx:
     async with ctx.db.reading() as session:
         is_performer = await accounts.of_user(session, user.id) is not None
     if is_performer:  # performers' /pnp_live is their own menu (F-UX-4)
-        await dialog_manager.start(PerformerMenu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
-        return
-    if await may_book(ctx, user):
-        await dialog_manager.start(Book.performer, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        await restart(dialog_manager, PerformerMenu.main)
+    elif await may_book(ctx, user):
+        await restart(dialog_manager, Book.performer)
     else:
-        await dialog_manager.start(Menu.upgrade, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        await restart(dialog_manager, Menu.upgrade)
 
 
 @router.message(Command("my_bookings"))
-async def my_bookings(message: Message, dialog_manager: DialogManager, user: User, ctx: BotContext) -> None:
-    await dialog_manager.start(MyBookings.list, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+async def my_bookings(
+    message: Message, dialog_manager: DialogManager, user: User, ctx: BotContext
+) -> None:
+    await restart(dialog_manager, MyBookings.list)

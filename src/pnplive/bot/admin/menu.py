@@ -1,0 +1,110 @@
+"""The admins' menu (F-ADM): add a performer, and each performer's status at a glance,
+switched between active and paused with one press (``/toggle_status``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Cancel, Column, ScrollingGroup, Select, Start, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from pnplive.bot.context import BotContext
+from pnplive.bot.screens import restart
+from pnplive.bot.states import AddPerformer, AdminMenu
+from pnplive.bot.texts import Tr, lang_of
+from pnplive.kit.i18n import N_, t
+from pnplive.performer import service as performers
+from pnplive.performer.models import Lifecycle
+from pnplive.performer.queries import admin_list
+from pnplive.performer.schemas import PerformerUpdate
+from pnplive.user.models import User
+
+router = Router(name=__name__)
+
+STATUS = {
+    Lifecycle.ACTIVE.value: N_("bot.admin.active"),
+    Lifecycle.PAUSED.value: N_("bot.admin.paused"),
+    Lifecycle.INACTIVE.value: N_("bot.admin.inactive"),
+}
+
+
+async def performers_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    ctx: BotContext = dialog_manager.middleware_data["ctx"]
+    lang = lang_of(dialog_manager)
+    async with ctx.db.reading() as session:
+        found = await admin_list(session, status=None, visibility=None, q=None, limit=100, offset=0)
+    items = [
+        {"id": p.id, "label": f"{p.display_name} (@{p.username}) · {t(lang, STATUS[p.status])}"}
+        for p in found.items
+    ]
+    return {"performers": items}
+
+
+async def toggle(callback: CallbackQuery, _w: Any, manager: DialogManager, item: str) -> None:
+    ctx: BotContext = manager.middleware_data["ctx"]
+    async with ctx.db.transaction() as session:
+        p = await performers.get(session, int(item))
+        target = Lifecycle.PAUSED if p.status == Lifecycle.ACTIVE.value else Lifecycle.ACTIVE
+        await performers.update(session, p, PerformerUpdate(status=target), ctx.clock.now())
+    await callback.answer(t(lang_of(manager), STATUS[target.value]))
+
+
+dialog = Dialog(
+    Window(
+        Tr(N_("bot.admin.menu")),
+        Column(
+            Start(Tr(N_("bot.admin.add")), id="add", state=AddPerformer.username),
+            SwitchTo(Tr(N_("bot.admin.performers")), id="list", state=AdminMenu.performers),
+            Cancel(Tr(N_("bot.back"))),
+        ),
+        state=AdminMenu.main,
+    ),
+    Window(
+        Tr(N_("bot.admin.toggle_hint")),
+        ScrollingGroup(
+            Select(
+                Format("{item[label]}"),
+                id="perf",
+                item_id_getter=lambda x: x["id"],
+                items="performers",
+                on_click=toggle,
+            ),
+            id="perf_page",
+            width=1,
+            height=8,
+            hide_on_single_page=True,
+        ),
+        SwitchTo(Tr(N_("bot.back")), id="list_back", state=AdminMenu.main),
+        state=AdminMenu.performers,
+        getter=performers_data,
+    ),
+)
+
+
+async def _admin_only(message: Message, user: User, lang: str) -> bool:
+    if user.is_admin:
+        return True
+    await message.answer(t(lang, N_("bot.admin.only")))
+    return False
+
+
+@router.message(Command("admin", "admin_models"))
+async def admin(message: Message, dialog_manager: DialogManager, user: User, lang: str) -> None:
+    if await _admin_only(message, user, lang):
+        await restart(dialog_manager, AdminMenu.main)
+
+
+@router.message(Command("add_model"))
+async def add_model(message: Message, dialog_manager: DialogManager, user: User, lang: str) -> None:
+    if await _admin_only(message, user, lang):
+        await restart(dialog_manager, AddPerformer.username)
+
+
+@router.message(Command("view_models_list", "toggle_status", "edit_model"))
+async def models(message: Message, dialog_manager: DialogManager, user: User, lang: str) -> None:
+    if await _admin_only(message, user, lang):
+        await restart(dialog_manager, AdminMenu.performers)

@@ -1,0 +1,68 @@
+"""The bot's dispatcher: routers for each flow, the dialogs, middlewares and the commands menu."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand
+from aiogram_dialog import setup_dialogs
+
+from pnplive.bot import errors
+from pnplive.bot.admin import menu as admin_menu
+from pnplive.bot.admin import wizard
+from pnplive.bot.context import BotContext
+from pnplive.bot.member import booking, bookings, menu, payments, settings
+from pnplive.bot.middlewares import ContextMiddleware, ThrottleMiddleware
+from pnplive.bot.performer import menu as performer_menu
+from pnplive.kit.i18n import LANGUAGES, N_, t
+
+COMMANDS = {
+    "start": N_("bot.command.start"),
+    "menu": N_("bot.command.menu"),
+    "book_private_call": N_("bot.command.book"),
+    "my_bookings": N_("bot.command.my_bookings"),
+    "pnp_live": N_("bot.command.pnp_live"),
+}
+
+
+def storage_for(redis_url: str | None) -> BaseStorage:
+    """Dialog state in memory, or in Redis when several bot replicas share it."""
+    if not redis_url:
+        return MemoryStorage()
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    # aiogram-dialog keeps one stack per chat: the key must name the dialog ("destiny").
+    return RedisStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+
+
+def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dispatcher:
+    dp = Dispatcher(storage=storage or storage_for(ctx.settings.redis_url))
+    dp.update.outer_middleware(ContextMiddleware(ctx))
+    throttle = ThrottleMiddleware(ctx.settings.bot_rate_limit, ctx.settings.redis_url)
+    dp.message.outer_middleware(throttle)
+    dp.callback_query.outer_middleware(throttle)
+    dp.include_routers(
+        errors.router,
+        menu.router,
+        payments.router,
+        admin_menu.router,
+        menu.dialog,
+        booking.dialog,
+        bookings.dialog,
+        settings.dialog,
+        performer_menu.dialog,
+        admin_menu.dialog,
+        wizard.dialog,
+    )
+    setup_dialogs(dp)
+    return dp
+
+
+async def register_commands(bot: Bot) -> None:
+    """The commands menu in English (the default) and Spanish."""
+    for lang in LANGUAGES:
+        commands = [
+            BotCommand(command=c, description=t(lang, msgid)) for c, msgid in COMMANDS.items()
+        ]
+        await bot.set_my_commands(commands, language_code=None if lang == "en" else lang)

@@ -1,0 +1,199 @@
+"""The member's bookings (F-BK-5, F-BK-7): the list, one booking with its join link when due
+and its calendar file, and cancelling with the refund the policy gives shown first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import BufferedInputFile, CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import (
+    Back,
+    Button,
+    Cancel,
+    Column,
+    ScrollingGroup,
+    Select,
+    SwitchTo,
+    Url,
+)
+from aiogram_dialog.widgets.text import Format
+
+from pnplive.booking import service as bookings
+from pnplive.booking.errors import CancelNotAllowed
+from pnplive.booking.policy import cancel_preview
+from pnplive.booking.queries import BookingFilters, When, list_bookings, performers_by_id
+from pnplive.bot.context import BotContext
+from pnplive.bot.states import MyBookings
+from pnplive.bot.texts import Tr, lang_of
+from pnplive.calendar import service as calendars
+from pnplive.errors import PnpError
+from pnplive.kit.i18n import N_, format_money, format_when, t
+from pnplive.payment import refunds
+from pnplive.user.models import User
+from pnplive.video.models import Side
+from pnplive.video.view import call_view
+
+STATUS = {
+    "held": N_("bot.status.held"),
+    "pending_payment": N_("bot.status.pending_payment"),
+    "confirmed": N_("bot.status.confirmed"),
+    "live": N_("bot.status.live"),
+}
+
+
+def _ctx(manager: DialogManager) -> tuple[BotContext, User, str]:
+    data = manager.middleware_data
+    return data["ctx"], data["user"], lang_of(manager)
+
+
+async def list_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    ctx, user, lang = _ctx(dialog_manager)
+    async with ctx.db.reading() as session:
+        found = await list_bookings(
+            session,
+            BookingFilters(user_id=user.id, when=When.UPCOMING),
+            now=ctx.clock.now(),
+            limit=50,
+            offset=0,
+        )
+        names = await performers_by_id(session, (b.performer_id for b in found.items))
+    items = [
+        {
+            "id": b.public_id,
+            "label": f"{format_when(b.start_at, user.timezone, lang)} · "
+            f"{names[b.performer_id].display_name} · {t(lang, STATUS.get(b.status, b.status))}",
+        }
+        for b in found.items
+    ]
+    return {"bookings": items, "none": not items}
+
+
+async def detail_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    ctx, user, lang = _ctx(dialog_manager)
+    now = ctx.clock.now()
+    async with ctx.db.reading() as session:
+        b = await bookings.get_booking(session, str(dialog_manager.dialog_data["booking"]))
+        names = await performers_by_id(session, [b.performer_id])
+        view = await call_view(
+            session,
+            b,
+            side=Side.MEMBER,
+            with_activity=False,
+            now=now,
+            timing=ctx.timing,
+            base_url=ctx.base_url,
+        )
+    refund = cancel_preview(
+        b.status, b.paid_at is not None, ctx.rules.cancel_policy, "user", b.amount, now, b.start_at
+    )
+    return {
+        "name": names[b.performer_id].display_name,
+        "when": format_when(b.start_at, user.timezone, lang),
+        "minutes": b.duration_minutes,
+        "price": format_money(b.amount, b.currency, lang),
+        "status": t(lang, STATUS.get(b.status, b.status)),
+        "join_url": view.join_url if view and view.join_url else "",
+        "can_join": bool(view and view.join_url),
+        "join_later": bool(view and not view.join_url),
+        "opens": format_when(view.opens_at, user.timezone, lang) if view else "",
+        "has_calendar": b.status in ("confirmed", "live"),
+        "can_cancel": refund.allowed,
+        "refund": format_money(refund.amount, b.currency, lang),
+        "cannot_cancel": not refund.allowed,
+    }
+
+
+async def on_booking(callback: CallbackQuery, _w: Any, manager: DialogManager, item: str) -> None:
+    manager.dialog_data["booking"] = item
+    await manager.switch_to(MyBookings.detail)
+
+
+async def on_calendar(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    ctx, _user, lang = _ctx(manager)
+    public_id = str(manager.dialog_data["booking"])
+    async with ctx.db.reading() as session:
+        b = await bookings.get_booking(session, public_id)
+        data = await calendars.booking_calendar(
+            session, b, Side.MEMBER, ctx.base_url, ctx.clock.now()
+        )
+    if callback.message is not None and callback.bot is not None:
+        await callback.bot.send_document(
+            callback.message.chat.id,
+            BufferedInputFile(data, filename=f"pnp-live-{public_id}.ics"),
+            caption=t(lang, N_("bot.bookings.calendar_caption")),
+        )
+    await callback.answer()
+
+
+async def on_cancel(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    ctx, user, lang = _ctx(manager)
+    try:
+        async with ctx.db.transaction() as session:
+            b = await bookings.get_booking(session, str(manager.dialog_data["booking"]), lock=True)
+            if b.user_id != user.id:
+                raise CancelNotAllowed("not your booking")
+            result = await refunds.cancel_booking(
+                session, b, by="user", actor_id=user.id, now=ctx.clock.now(), rules=ctx.rules
+            )
+            amount = result.refund.amount if result.refund is not None else 0
+            currency = b.currency
+    except PnpError:
+        await callback.answer(t(lang, N_("bot.bookings.cancel_refused")), show_alert=True)
+        await manager.switch_to(MyBookings.detail)
+        return
+    await callback.answer(
+        t(lang, N_("bot.bookings.cancelled"), refund=format_money(amount, currency, lang)),
+        show_alert=True,
+    )
+    await manager.switch_to(MyBookings.list)
+
+
+dialog = Dialog(
+    Window(
+        Tr(N_("bot.bookings.title")),
+        Tr(N_("bot.bookings.none"), when="none"),
+        ScrollingGroup(
+            Select(
+                Format("{item[label]}"),
+                id="bk",
+                item_id_getter=lambda x: x["id"],
+                items="bookings",
+                on_click=on_booking,
+            ),
+            id="bk_page",
+            width=1,
+            height=6,
+            hide_on_single_page=True,
+        ),
+        Cancel(Tr(N_("bot.back"))),
+        state=MyBookings.list,
+        getter=list_data,
+    ),
+    Window(
+        Tr(N_("bot.bookings.detail")),
+        Tr(N_("bot.bookings.join_later"), when="join_later"),
+        Column(
+            Url(Tr(N_("bot.bookings.join")), Format("{join_url}"), when="can_join"),
+            Button(
+                Tr(N_("bot.bookings.calendar")), id="ics", on_click=on_calendar, when="has_calendar"
+            ),
+            SwitchTo(
+                Tr(N_("bot.bookings.cancel")),
+                id="cancel",
+                state=MyBookings.cancel,
+                when="can_cancel",
+            ),
+            Back(Tr(N_("bot.back"))),
+        ),
+        state=MyBookings.detail,
+        getter=detail_data,
+    ),
+    Window(
+        Tr(N_("bot.bookings.cancel_confirm")),
+        Button(Tr(N_("bot.bookings.cancel_yes")), id="cancel_yes", on_click=on_cancel),
+        SwitchTo(Tr(N_("bot.bookings.cancel_no")), id="cancel_no", state=MyBookings.detail),
+        state=MyBookings.cancel,
+        getter=detail_data,
+    ),
+)

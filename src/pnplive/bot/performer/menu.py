@@ -1,0 +1,139 @@
+"""The performer's menu: online or offline (going online tells their followers, F-NTF-5),
+the price, upcoming calls and earnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, SwitchTo
+
+from pnplive.booking.queries import BookingFilters, When, list_bookings
+from pnplive.bot.context import BotContext
+from pnplive.bot.states import PerformerMenu
+from pnplive.bot.texts import Tr, lang_of
+from pnplive.earning import service as earning
+from pnplive.errors import PnpError
+from pnplive.kit.i18n import N_, format_money, format_when, t
+from pnplive.kit.money import parse_amount
+from pnplive.performer import service as performers
+from pnplive.performer.models import Performer, Presence
+from pnplive.performer.schemas import PerformerUpdate
+from pnplive.user.models import User
+
+
+async def _mine(ctx: BotContext, user: User) -> Performer:
+    async with ctx.db.reading() as session:
+        p = await performers.of_user(session, user.id)
+    if p is None:
+        raise PnpError("not a performer")
+    return p
+
+
+async def menu_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    ctx: BotContext = dialog_manager.middleware_data["ctx"]
+    user: User = dialog_manager.middleware_data["user"]
+    lang = lang_of(dialog_manager)
+    p = await _mine(ctx, user)
+    async with ctx.db.reading() as session:
+        upcoming = await list_bookings(
+            session,
+            BookingFilters(performer_id=p.id, statuses=("confirmed", "live"), when=When.UPCOMING),
+            now=ctx.clock.now(),
+            limit=5,
+            offset=0,
+        )
+        balances = await earning.balances(session, p.id)
+    calls = "\n".join(
+        f"• {format_when(b.start_at, p.timezone, lang)} · {b.duration_minutes} min"
+        for b in upcoming.items
+    )
+    money = "\n".join(
+        t(
+            lang,
+            N_("bot.performer.balance"),
+            available=format_money(b.available, b.currency, lang),
+            pending=format_money(b.pending, b.currency, lang),
+        )
+        for b in balances
+    )
+    return {
+        "name": p.display_name,
+        "online": p.presence == Presence.ONLINE.value,
+        "busy": p.presence == Presence.BUSY.value,
+        "price": format_money(p.price_per_minute, p.currency, lang),
+        "currency": p.currency,
+        "calls": calls or t(lang, N_("bot.performer.no_calls")),
+        "money": money or t(lang, N_("bot.performer.no_money")),
+    }
+
+
+async def _presence(manager: DialogManager, presence: Presence) -> None:
+    ctx: BotContext = manager.middleware_data["ctx"]
+    user: User = manager.middleware_data["user"]
+    async with ctx.db.transaction() as session:
+        p = await performers.of_user(session, user.id)
+        assert p is not None
+        await performers.set_presence(session, p, presence, ctx.clock.now())
+
+
+async def go_online(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    await _presence(manager, Presence.ONLINE)
+    await callback.answer(t(lang_of(manager), N_("bot.performer.now_online")))
+
+
+async def go_offline(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    await _presence(manager, Presence.OFFLINE)
+    await callback.answer(t(lang_of(manager), N_("bot.performer.now_offline")))
+
+
+async def on_price(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
+) -> None:
+    ctx: BotContext = manager.middleware_data["ctx"]
+    user: User = manager.middleware_data["user"]
+    lang = lang_of(manager)
+    try:
+        async with ctx.db.transaction() as session:
+            p = await performers.of_user(session, user.id)
+            assert p is not None
+            amount = parse_amount(text, p.currency)
+            await performers.update(
+                session, p, PerformerUpdate(price_per_minute=amount), ctx.clock.now()
+            )
+    except (ValueError, PnpError):
+        await message.answer(t(lang, N_("bot.performer.bad_price")))
+        return
+    await manager.switch_to(PerformerMenu.main)
+
+
+dialog = Dialog(
+    Window(
+        Tr(N_("bot.performer.menu")),
+        Column(
+            Button(
+                Tr(N_("bot.performer.go_online")),
+                id="online",
+                on_click=go_online,
+                when=F["online"].is_(False),
+            ),
+            Button(
+                Tr(N_("bot.performer.go_offline")), id="offline", on_click=go_offline, when="online"
+            ),
+            SwitchTo(Tr(N_("bot.performer.edit_price")), id="price", state=PerformerMenu.price),
+            Cancel(Tr(N_("bot.back"))),
+        ),
+        state=PerformerMenu.main,
+        getter=menu_data,
+    ),
+    Window(
+        Tr(N_("bot.performer.price_prompt")),
+        TextInput(id="price_in", on_success=on_price),
+        SwitchTo(Tr(N_("bot.back")), id="price_back", state=PerformerMenu.main),
+        state=PerformerMenu.price,
+        getter=menu_data,
+    ),
+)
