@@ -34,7 +34,9 @@ from pnplive.api.routers import (
 )
 from pnplive.api.settings import ApiSettings
 from pnplive.booking.rules import BookingRules
+from pnplive.bot.runner import BotRunner
 from pnplive.config import Settings, get_settings
+from pnplive.emulator.emulator import Emulator
 from pnplive.kit.clock import Clock, SystemClock
 from pnplive.kit.db import Database
 from pnplive.video.providers import registry as video_registry
@@ -74,6 +76,8 @@ def create_app(
     run_worker: bool = False,
     video: VideoProvider | None = None,
     video_settings: VideoSettings | None = None,
+    bot: BotRunner | None = None,
+    emulator: Emulator | None = None,
 ) -> FastAPI:
     """The API app; with ``run_worker`` it also runs the background worker in its process
     (the all-in-one ``pnplive serve``)."""
@@ -86,6 +90,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         worker: asyncio.Task[None] | None = None
+        polling: asyncio.Task[None] | None = None
         notifier = None
         if run_worker:
             from pnplive.notification.setup import notifier_from_settings
@@ -100,12 +105,19 @@ def create_app(
                 video_settings=video_settings,
             )
             worker = asyncio.create_task(runner.run_forever(stop=stop), name="pnplive-worker")
+        if bot is not None:
+            polling = asyncio.create_task(bot.run(stop), name="pnplive-bot")
         try:
             yield
         finally:
             stop.set()
-            if worker is not None:
-                await worker
+            if emulator is not None:
+                await emulator.aclose()  # ends the bot's waiting getUpdates at once
+            for task in (worker, polling):
+                if task is not None:
+                    await task
+            if bot is not None:
+                await bot.close()
             if notifier is not None:
                 await notifier.close()
             if owns_db:
@@ -172,6 +184,9 @@ def create_app(
     )
 
     app.include_router(web_admin.router)
+    if emulator is not None:
+        # The local Telegram: its Bot API and chat page (development, and the tests).
+        app.mount("/emulator", emulator.asgi_app())
     app.mount(
         "/static",
         StaticFiles(directory=str(Path(__file__).resolve().parent / "static")),

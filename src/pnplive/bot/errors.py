@@ -17,18 +17,15 @@ from pnplive.kit.i18n import N_, t
 
 log = logging.getLogger("pnplive.bot")
 
-router = Router(name=__name__)
 
-
-@router.error(ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState))
 async def stale_button(event: ErrorEvent, dialog_manager: DialogManager, lang: str = "en") -> None:
+    log.info("update %s: stale: %s", event.update.update_id, event.exception)
     query = event.update.callback_query
     if query is not None:
         await query.answer(t(lang, N_("bot.stale")))
     await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 
-@router.error()
 async def apology(event: ErrorEvent, lang: str = "en") -> None:
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     text = t(lang, N_("bot.error"))
@@ -37,3 +34,12 @@ async def apology(event: ErrorEvent, lang: str = "en") -> None:
         await update.callback_query.answer(text, show_alert=True)
     elif update.message is not None:
         await update.message.answer(text)
+
+
+def router() -> Router:
+    r = Router(name=__name__)
+    r.errors.register(
+        stale_button, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState)
+    )
+    r.errors.register(apology)
+    return r

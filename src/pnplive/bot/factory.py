@@ -13,7 +13,7 @@ from pnplive.bot.admin import menu as admin_menu
 from pnplive.bot.admin import wizard
 from pnplive.bot.context import BotContext
 from pnplive.bot.member import booking, bookings, menu, payments, settings
-from pnplive.bot.middlewares import ContextMiddleware, ThrottleMiddleware
+from pnplive.bot.middlewares import ChatOrderMiddleware, ContextMiddleware, ThrottleMiddleware
 from pnplive.bot.performer import menu as performer_menu
 from pnplive.kit.i18n import LANGUAGES, N_, t
 
@@ -38,22 +38,23 @@ def storage_for(redis_url: str | None) -> BaseStorage:
 
 def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dispatcher:
     dp = Dispatcher(storage=storage or storage_for(ctx.settings.redis_url))
+    dp.update.outer_middleware(ChatOrderMiddleware())
     dp.update.outer_middleware(ContextMiddleware(ctx))
     throttle = ThrottleMiddleware(ctx.settings.bot_rate_limit, ctx.settings.redis_url)
     dp.message.outer_middleware(throttle)
     dp.callback_query.outer_middleware(throttle)
     dp.include_routers(
-        errors.router,
-        menu.router,
-        payments.router,
-        admin_menu.router,
-        menu.dialog,
-        booking.dialog,
-        bookings.dialog,
-        settings.dialog,
-        performer_menu.dialog,
-        admin_menu.dialog,
-        wizard.dialog,
+        errors.router(),
+        menu.router(),
+        payments.router(),
+        admin_menu.router(),
+        menu.dialog(),
+        booking.dialog(),
+        bookings.dialog(),
+        settings.dialog(),
+        performer_menu.dialog(),
+        admin_menu.dialog(),
+        wizard.dialog(),
     )
     setup_dialogs(dp)
     return dp

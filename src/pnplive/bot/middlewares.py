@@ -8,6 +8,7 @@ writer waiting). Each handler's change is its own short unit of work through a d
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -60,6 +61,32 @@ class ContextMiddleware(BaseMiddleware):
                 language_code=tg.language_code,
                 superadmin_ids=ctx.settings.superadmin_telegram_ids,
             )
+
+
+class ChatOrderMiddleware(BaseMiddleware):
+    """One chat's updates are handled one after another, in the order they came (other chats
+    run alongside): a quick second press must see what the first one changed (its screen, its
+    hold), never race it. Per process; several bot replicas need updates routed by chat."""
+
+    def __init__(self) -> None:
+        self.locks: dict[int, asyncio.Lock] = {}
+        self.waiting: dict[int, int] = {}
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        chat = data.get("event_chat")
+        if chat is None:
+            return await handler(event, data)
+        key = int(chat.id)
+        lock = self.locks.setdefault(key, asyncio.Lock())
+        self.waiting[key] = self.waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                return await handler(event, data)
+        finally:
+            self.waiting[key] -= 1
+            if not self.waiting[key]:
+                del self.waiting[key]
+                del self.locks[key]
 
 
 class ThrottleMiddleware(BaseMiddleware):

@@ -99,7 +99,7 @@ def call_extras(base_url: str, early_join_minutes: int) -> Extras:
     """What notices carry about the call: the recipient's join link and calendar file."""
 
     async def join_url_for(session: AsyncSession, booking: Booking, user_id: int) -> str | None:
-        return await links.link_for_user(session, booking, user_id, base_url)
+        return await links.ensure_link_for_user(session, booking, user_id, base_url)
 
     async def calendar_for(session: AsyncSession, booking: Booking, user_id: int) -> bytes | None:
         side = Side.MEMBER if booking.user_id == user_id else Side.PERFORMER

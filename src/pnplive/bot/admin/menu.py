@@ -23,8 +23,6 @@ from pnplive.performer.queries import admin_list
 from pnplive.performer.schemas import PerformerUpdate
 from pnplive.user.models import User
 
-router = Router(name=__name__)
-
 STATUS = {
     Lifecycle.ACTIVE.value: N_("bot.admin.active"),
     Lifecycle.PAUSED.value: N_("bot.admin.paused"),
@@ -53,36 +51,38 @@ async def toggle(callback: CallbackQuery, _w: Any, manager: DialogManager, item:
     await callback.answer(t(lang_of(manager), STATUS[target.value]))
 
 
-dialog = Dialog(
-    Window(
-        Tr(N_("bot.admin.menu")),
-        Column(
-            Start(Tr(N_("bot.admin.add")), id="add", state=AddPerformer.username),
-            SwitchTo(Tr(N_("bot.admin.performers")), id="list", state=AdminMenu.performers),
-            Cancel(Tr(N_("bot.back"))),
-        ),
-        state=AdminMenu.main,
-    ),
-    Window(
-        Tr(N_("bot.admin.toggle_hint")),
-        ScrollingGroup(
-            Select(
-                Format("{item[label]}"),
-                id="perf",
-                item_id_getter=lambda x: x["id"],
-                items="performers",
-                on_click=toggle,
+def dialog() -> Dialog:
+    """A fresh dialog (a router can join one dispatcher only)."""
+    return Dialog(
+        Window(
+            Tr(N_("bot.admin.menu")),
+            Column(
+                Start(Tr(N_("bot.admin.add")), id="add", state=AddPerformer.username),
+                SwitchTo(Tr(N_("bot.admin.performers")), id="list", state=AdminMenu.performers),
+                Cancel(Tr(N_("bot.back"))),
             ),
-            id="perf_page",
-            width=1,
-            height=8,
-            hide_on_single_page=True,
+            state=AdminMenu.main,
         ),
-        SwitchTo(Tr(N_("bot.back")), id="list_back", state=AdminMenu.main),
-        state=AdminMenu.performers,
-        getter=performers_data,
-    ),
-)
+        Window(
+            Tr(N_("bot.admin.toggle_hint")),
+            ScrollingGroup(
+                Select(
+                    Format("{item[label]}"),
+                    id="perf",
+                    item_id_getter=lambda x: x["id"],
+                    items="performers",
+                    on_click=toggle,
+                ),
+                id="perf_page",
+                width=1,
+                height=8,
+                hide_on_single_page=True,
+            ),
+            SwitchTo(Tr(N_("bot.back")), id="list_back", state=AdminMenu.main),
+            state=AdminMenu.performers,
+            getter=performers_data,
+        ),
+    )
 
 
 async def _admin_only(message: Message, user: User, lang: str) -> bool:
@@ -92,19 +92,24 @@ async def _admin_only(message: Message, user: User, lang: str) -> bool:
     return False
 
 
-@router.message(Command("admin", "admin_models"))
 async def admin(message: Message, dialog_manager: DialogManager, user: User, lang: str) -> None:
     if await _admin_only(message, user, lang):
         await restart(dialog_manager, AdminMenu.main)
 
 
-@router.message(Command("add_model"))
 async def add_model(message: Message, dialog_manager: DialogManager, user: User, lang: str) -> None:
     if await _admin_only(message, user, lang):
         await restart(dialog_manager, AddPerformer.username)
 
 
-@router.message(Command("view_models_list", "toggle_status", "edit_model"))
 async def models(message: Message, dialog_manager: DialogManager, user: User, lang: str) -> None:
     if await _admin_only(message, user, lang):
         await restart(dialog_manager, AdminMenu.performers)
+
+
+def router() -> Router:
+    r = Router(name=__name__)
+    r.message.register(admin, Command("admin", "admin_models"))
+    r.message.register(add_model, Command("add_model"))
+    r.message.register(models, Command("view_models_list", "toggle_status", "edit_model"))
+    return r

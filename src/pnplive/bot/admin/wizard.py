@@ -168,19 +168,21 @@ def step(msgid: str, state: Any, handler: Any, input_id: str) -> Window:
     )
 
 
-dialog = Dialog(
-    step(N_("bot.wizard.username"), AddPerformer.username, on_username, "w_user"),
-    step(N_("bot.wizard.name"), AddPerformer.display_name, on_name, "w_name"),
-    step(N_("bot.wizard.bio"), AddPerformer.bio, on_bio, "w_bio"),
-    step(N_("bot.wizard.price"), AddPerformer.price, on_price, "w_price"),
-    step(N_("bot.wizard.durations"), AddPerformer.durations, on_durations, "w_dur"),
-    step(N_("bot.wizard.photo"), AddPerformer.photo, on_photo, "w_photo"),
-    step(N_("bot.wizard.hours"), AddPerformer.hours, on_hours, "w_hours"),
-    Window(
-        Tr(N_("bot.wizard.summary")),
-        Button(Tr(N_("bot.wizard.create")), id="w_create", on_click=on_create),
-        Row(Back(Tr(N_("bot.back"))), Cancel(Tr(N_("bot.cancel")))),
-        state=AddPerformer.confirm,
-        getter=summary,
-    ),
-)
+def dialog() -> Dialog:
+    """A fresh dialog (a router can join one dispatcher only)."""
+    return Dialog(
+        step(N_("bot.wizard.username"), AddPerformer.username, on_username, "w_user"),
+        step(N_("bot.wizard.name"), AddPerformer.display_name, on_name, "w_name"),
+        step(N_("bot.wizard.bio"), AddPerformer.bio, on_bio, "w_bio"),
+        step(N_("bot.wizard.price"), AddPerformer.price, on_price, "w_price"),
+        step(N_("bot.wizard.durations"), AddPerformer.durations, on_durations, "w_dur"),
+        step(N_("bot.wizard.photo"), AddPerformer.photo, on_photo, "w_photo"),
+        step(N_("bot.wizard.hours"), AddPerformer.hours, on_hours, "w_hours"),
+        Window(
+            Tr(N_("bot.wizard.summary")),
+            Button(Tr(N_("bot.wizard.create")), id="w_create", on_click=on_create),
+            Row(Back(Tr(N_("bot.back"))), Cancel(Tr(N_("bot.cancel")))),
+            state=AddPerformer.confirm,
+            getter=summary,
+        ),
+    )

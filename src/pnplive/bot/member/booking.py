@@ -305,125 +305,131 @@ async def on_method(callback: CallbackQuery, _w: Any, manager: DialogManager, it
 
 # --- windows ---------------------------------------------------------------------------------
 
-dialog = Dialog(
-    Window(
-        Tr(N_("bot.book.choose_performer")),
-        Tr(N_("bot.book.nobody"), when="none"),
-        ScrollingGroup(
-            Select(
-                Format("{item[label]}"),
-                id="perf",
-                item_id_getter=lambda x: x["id"],
-                items="performers",
-                on_click=on_performer,
+
+def dialog() -> Dialog:
+    """A fresh dialog (a router can join one dispatcher only)."""
+    return Dialog(
+        Window(
+            Tr(N_("bot.book.choose_performer")),
+            Tr(N_("bot.book.nobody"), when="none"),
+            ScrollingGroup(
+                Select(
+                    Format("{item[label]}"),
+                    id="perf",
+                    item_id_getter=lambda x: x["id"],
+                    items="performers",
+                    on_click=on_performer,
+                ),
+                id="perf_page",
+                width=1,
+                height=PAGE,
+                hide_on_single_page=True,
             ),
-            id="perf_page",
-            width=1,
-            height=PAGE,
-            hide_on_single_page=True,
-        ),
-        Button(
-            Tr(N_("bot.book.online_only")),
-            id="online",
-            on_click=toggle_online,
-            when=F["online_only"].is_(False),
-        ),
-        Button(
-            Tr(N_("bot.book.everyone")), id="everyone", on_click=toggle_online, when="online_only"
-        ),
-        Cancel(Tr(N_("bot.back"))),
-        state=Book.performer,
-        getter=performers_data,
-    ),
-    Window(
-        Tr(N_("bot.profile.text")),
-        Tr(N_("bot.profile.online"), when="online"),
-        Tr(N_("bot.book.choose_duration")),
-        Column(
-            Select(
-                Format("{item[label]}"),
-                id="dur",
-                item_id_getter=lambda x: x["minutes"],
-                items="durations",
-                on_click=on_duration,
+            Button(
+                Tr(N_("bot.book.online_only")),
+                id="online",
+                on_click=toggle_online,
+                when=F["online_only"].is_(False),
             ),
-        ),
-        Back(Tr(N_("bot.back"))),
-        state=Book.profile,
-        getter=profile_data,
-    ),
-    Window(
-        Tr(N_("bot.book.choose_day")),
-        Tr(N_("bot.book.no_days"), when="none"),
-        Group(
-            Select(
-                Format("{item[label]}"),
-                id="day",
-                item_id_getter=lambda x: x["iso"],
-                items="days",
-                on_click=on_day,
+            Button(
+                Tr(N_("bot.book.everyone")),
+                id="everyone",
+                on_click=toggle_online,
+                when="online_only",
             ),
-            width=3,
+            Cancel(Tr(N_("bot.back"))),
+            state=Book.performer,
+            getter=performers_data,
         ),
-        SwitchTo(Tr(N_("bot.back")), id="day_back", state=Book.profile),
-        state=Book.day,
-        getter=days_data,
-    ),
-    Window(
-        Tr(N_("bot.book.taken_notice"), when="taken"),
-        Format("{problem}", when="has_problem"),
-        Tr(N_("bot.book.choose_time")),
-        Tr(N_("bot.book.no_times"), when="none"),
-        Group(
-            Select(
-                Format("{item[label]}"),
-                id="time",
-                item_id_getter=lambda x: x["iso"],
-                items="times",
-                on_click=on_time,
+        Window(
+            Tr(N_("bot.profile.text")),
+            Tr(N_("bot.profile.online"), when="online"),
+            Tr(N_("bot.book.choose_duration")),
+            Column(
+                Select(
+                    Format("{item[label]}"),
+                    id="dur",
+                    item_id_getter=lambda x: x["minutes"],
+                    items="durations",
+                    on_click=on_duration,
+                ),
             ),
-            width=4,
+            Back(Tr(N_("bot.back"))),
+            state=Book.profile,
+            getter=profile_data,
         ),
-        SwitchTo(Tr(N_("bot.back")), id="time_back", state=Book.day),
-        state=Book.time,
-        getter=times_data,
-    ),
-    Window(
-        Tr(N_("bot.rules.text")),
-        SwitchTo(Tr(N_("bot.rules.accept")), id="rules_ok", state=Book.summary),
-        SwitchTo(Tr(N_("bot.back")), id="rules_back", state=Book.time),
-        state=Book.rules,
-        getter=summary_data,
-    ),
-    Window(
-        Tr(N_("bot.summary.text")),
-        Button(Tr(N_("bot.summary.confirm")), id="confirm", on_click=on_confirm),
-        SwitchTo(Tr(N_("bot.back")), id="summary_back", state=Book.rules),
-        state=Book.summary,
-        getter=summary_data,
-    ),
-    Window(
-        Tr(N_("bot.pay.choose")),
-        Tr(N_("bot.pay.none"), when="none"),
-        Column(
-            Select(
-                Format("{item[label]}"),
-                id="method",
-                item_id_getter=lambda x: x["id"],
-                items="methods",
-                on_click=on_method,
+        Window(
+            Tr(N_("bot.book.choose_day")),
+            Tr(N_("bot.book.no_days"), when="none"),
+            Group(
+                Select(
+                    Format("{item[label]}"),
+                    id="day",
+                    item_id_getter=lambda x: x["iso"],
+                    items="days",
+                    on_click=on_day,
+                ),
+                width=3,
             ),
+            SwitchTo(Tr(N_("bot.back")), id="day_back", state=Book.profile),
+            state=Book.day,
+            getter=days_data,
         ),
-        Cancel(Tr(N_("bot.pay.later"))),
-        state=Book.method,
-        getter=methods_data,
-    ),
-    Window(
-        Tr(N_("bot.pay.text")),
-        Url(Tr(N_("bot.pay.open")), Format("{pay_url}"), when="has_url"),
-        SwitchTo(Tr(N_("bot.pay.other_method")), id="pay_back", state=Book.method),
-        Cancel(Tr(N_("bot.pay.later"))),
-        state=Book.pay,
-        getter=pay_data,
-    ),
-)
+        Window(
+            Tr(N_("bot.book.taken_notice"), when="taken"),
+            Format("{problem}", when="has_problem"),
+            Tr(N_("bot.book.choose_time")),
+            Tr(N_("bot.book.no_times"), when="none"),
+            Group(
+                Select(
+                    Format("{item[label]}"),
+                    id="time",
+                    item_id_getter=lambda x: x["iso"],
+                    items="times",
+                    on_click=on_time,
+                ),
+                width=4,
+            ),
+            SwitchTo(Tr(N_("bot.back")), id="time_back", state=Book.day),
+            state=Book.time,
+            getter=times_data,
+        ),
+        Window(
+            Tr(N_("bot.rules.text")),
+            SwitchTo(Tr(N_("bot.rules.accept")), id="rules_ok", state=Book.summary),
+            SwitchTo(Tr(N_("bot.back")), id="rules_back", state=Book.time),
+            state=Book.rules,
+            getter=summary_data,
+        ),
+        Window(
+            Tr(N_("bot.summary.text")),
+            Button(Tr(N_("bot.summary.confirm")), id="confirm", on_click=on_confirm),
+            SwitchTo(Tr(N_("bot.back")), id="summary_back", state=Book.rules),
+            state=Book.summary,
+            getter=summary_data,
+        ),
+        Window(
+            Tr(N_("bot.pay.choose")),
+            Tr(N_("bot.pay.none"), when="none"),
+            Column(
+                Select(
+                    Format("{item[label]}"),
+                    id="method",
+                    item_id_getter=lambda x: x["id"],
+                    items="methods",
+                    on_click=on_method,
+                ),
+            ),
+            Cancel(Tr(N_("bot.pay.later"))),
+            state=Book.method,
+            getter=methods_data,
+        ),
+        Window(
+            Tr(N_("bot.pay.text")),
+            Url(Tr(N_("bot.pay.open")), Format("{pay_url}"), when="has_url"),
+            SwitchTo(Tr(N_("bot.pay.other_method")), id="pay_back", state=Book.method),
+            Cancel(Tr(N_("bot.pay.later"))),
+            state=Book.pay,
+            getter=pay_data,
+        ),
+    )

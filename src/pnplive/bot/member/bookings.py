@@ -149,51 +149,56 @@ async def on_cancel(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
     await manager.switch_to(MyBookings.list)
 
 
-dialog = Dialog(
-    Window(
-        Tr(N_("bot.bookings.title")),
-        Tr(N_("bot.bookings.none"), when="none"),
-        ScrollingGroup(
-            Select(
-                Format("{item[label]}"),
-                id="bk",
-                item_id_getter=lambda x: x["id"],
-                items="bookings",
-                on_click=on_booking,
+def dialog() -> Dialog:
+    """A fresh dialog (a router can join one dispatcher only)."""
+    return Dialog(
+        Window(
+            Tr(N_("bot.bookings.title")),
+            Tr(N_("bot.bookings.none"), when="none"),
+            ScrollingGroup(
+                Select(
+                    Format("{item[label]}"),
+                    id="bk",
+                    item_id_getter=lambda x: x["id"],
+                    items="bookings",
+                    on_click=on_booking,
+                ),
+                id="bk_page",
+                width=1,
+                height=6,
+                hide_on_single_page=True,
             ),
-            id="bk_page",
-            width=1,
-            height=6,
-            hide_on_single_page=True,
+            Cancel(Tr(N_("bot.back"))),
+            state=MyBookings.list,
+            getter=list_data,
         ),
-        Cancel(Tr(N_("bot.back"))),
-        state=MyBookings.list,
-        getter=list_data,
-    ),
-    Window(
-        Tr(N_("bot.bookings.detail")),
-        Tr(N_("bot.bookings.join_later"), when="join_later"),
-        Column(
-            Url(Tr(N_("bot.bookings.join")), Format("{join_url}"), when="can_join"),
-            Button(
-                Tr(N_("bot.bookings.calendar")), id="ics", on_click=on_calendar, when="has_calendar"
+        Window(
+            Tr(N_("bot.bookings.detail")),
+            Tr(N_("bot.bookings.join_later"), when="join_later"),
+            Column(
+                Url(Tr(N_("bot.bookings.join")), Format("{join_url}"), when="can_join"),
+                Button(
+                    Tr(N_("bot.bookings.calendar")),
+                    id="ics",
+                    on_click=on_calendar,
+                    when="has_calendar",
+                ),
+                SwitchTo(
+                    Tr(N_("bot.bookings.cancel")),
+                    id="cancel",
+                    state=MyBookings.cancel,
+                    when="can_cancel",
+                ),
+                Back(Tr(N_("bot.back"))),
             ),
-            SwitchTo(
-                Tr(N_("bot.bookings.cancel")),
-                id="cancel",
-                state=MyBookings.cancel,
-                when="can_cancel",
-            ),
-            Back(Tr(N_("bot.back"))),
+            state=MyBookings.detail,
+            getter=detail_data,
         ),
-        state=MyBookings.detail,
-        getter=detail_data,
-    ),
-    Window(
-        Tr(N_("bot.bookings.cancel_confirm")),
-        Button(Tr(N_("bot.bookings.cancel_yes")), id="cancel_yes", on_click=on_cancel),
-        SwitchTo(Tr(N_("bot.bookings.cancel_no")), id="cancel_no", state=MyBookings.detail),
-        state=MyBookings.cancel,
-        getter=detail_data,
-    ),
-)
+        Window(
+            Tr(N_("bot.bookings.cancel_confirm")),
+            Button(Tr(N_("bot.bookings.cancel_yes")), id="cancel_yes", on_click=on_cancel),
+            SwitchTo(Tr(N_("bot.bookings.cancel_no")), id="cancel_no", state=MyBookings.detail),
+            state=MyBookings.cancel,
+            getter=detail_data,
+        ),
+    )

@@ -24,8 +24,6 @@ from pnplive.performer import accounts
 from pnplive.user import membership
 from pnplive.user.models import User
 
-router = Router(name=__name__)
-
 
 async def may_book(ctx: BotContext, user: User) -> bool:
     s = membership.standing(user, ctx.settings.terms_version)
@@ -84,50 +82,54 @@ async def on_terms(callback: CallbackQuery, _button: Any, manager: DialogManager
     await manager.switch_to(Menu.main)
 
 
-dialog = Dialog(
-    Window(
-        Tr(N_("bot.menu.title")),
-        Tr(N_("bot.menu.gated"), when="gated"),
-        Tr(N_("bot.menu.restricted"), when="restricted"),
-        Column(
-            SwitchTo(Tr(N_("bot.menu.verify")), id="verify", state=Menu.age, when="gated"),
-            Button(Tr(N_("bot.menu.book")), id="book", on_click=on_book, when="ready"),
-            Start(Tr(N_("bot.menu.my_bookings")), id="mine", state=MyBookings.list, when="ready"),
-            Start(Tr(N_("bot.menu.settings")), id="settings", state=Settings.main),
-            Start(
-                Tr(N_("bot.menu.performer")),
-                id="performer",
-                state=PerformerMenu.main,
-                when="is_performer",
+def dialog() -> Dialog:
+    """A fresh dialog (a router can join one dispatcher only)."""
+    return Dialog(
+        Window(
+            Tr(N_("bot.menu.title")),
+            Tr(N_("bot.menu.gated"), when="gated"),
+            Tr(N_("bot.menu.restricted"), when="restricted"),
+            Column(
+                SwitchTo(Tr(N_("bot.menu.verify")), id="verify", state=Menu.age, when="gated"),
+                Button(Tr(N_("bot.menu.book")), id="book", on_click=on_book, when="ready"),
+                Start(
+                    Tr(N_("bot.menu.my_bookings")), id="mine", state=MyBookings.list, when="ready"
+                ),
+                Start(Tr(N_("bot.menu.settings")), id="settings", state=Settings.main),
+                Start(
+                    Tr(N_("bot.menu.performer")),
+                    id="performer",
+                    state=PerformerMenu.main,
+                    when="is_performer",
+                ),
+                Start(Tr(N_("bot.menu.admin")), id="admin", state=AdminMenu.main, when="is_admin"),
             ),
-            Start(Tr(N_("bot.menu.admin")), id="admin", state=AdminMenu.main, when="is_admin"),
+            state=Menu.main,
+            getter=menu_data,
         ),
-        state=Menu.main,
-        getter=menu_data,
-    ),
-    Window(
-        Tr(N_("bot.age.text")),
-        Button(Tr(N_("bot.age.confirm")), id="age_ok", on_click=on_age),
-        SwitchTo(Tr(N_("bot.back")), id="age_back", state=Menu.main),
-        state=Menu.age,
-        getter=menu_data,
-    ),
-    Window(
-        Tr(N_("bot.terms.text")),
-        Button(Tr(N_("bot.terms.accept")), id="terms_ok", on_click=on_terms),
-        SwitchTo(Tr(N_("bot.back")), id="terms_back", state=Menu.main),
-        state=Menu.terms,
-        getter=menu_data,
-    ),
-    Window(
-        Tr(N_("bot.upgrade.text")),
-        Url(Tr(N_("bot.upgrade.cta")), Format("{upgrade_url}"), when="has_upgrade_url"),
-        Tr(N_("bot.upgrade.ask_admin"), when=F["has_upgrade_url"].is_(False)),
-        SwitchTo(Tr(N_("bot.back")), id="upgrade_back", state=Menu.main),
-        state=Menu.upgrade,
-        getter=menu_data,
-    ),
-)
+        Window(
+            Tr(N_("bot.age.text")),
+            Button(Tr(N_("bot.age.confirm")), id="age_ok", on_click=on_age),
+            SwitchTo(Tr(N_("bot.back")), id="age_back", state=Menu.main),
+            state=Menu.age,
+            getter=menu_data,
+        ),
+        Window(
+            Tr(N_("bot.terms.text")),
+            Button(Tr(N_("bot.terms.accept")), id="terms_ok", on_click=on_terms),
+            SwitchTo(Tr(N_("bot.back")), id="terms_back", state=Menu.main),
+            state=Menu.terms,
+            getter=menu_data,
+        ),
+        Window(
+            Tr(N_("bot.upgrade.text")),
+            Url(Tr(N_("bot.upgrade.cta")), Format("{upgrade_url}"), when="has_upgrade_url"),
+            Tr(N_("bot.upgrade.ask_admin"), when=F["has_upgrade_url"].is_(False)),
+            SwitchTo(Tr(N_("bot.back")), id="upgrade_back", state=Menu.main),
+            state=Menu.upgrade,
+            getter=menu_data,
+        ),
+    )
 
 
 async def open_menu(manager: DialogManager, user: User, ctx: BotContext) -> None:
@@ -139,7 +141,6 @@ async def open_menu(manager: DialogManager, user: User, ctx: BotContext) -> None
     )
 
 
-@router.message(CommandStart())
 async def start(
     message: Message,
     command: CommandObject,
@@ -155,14 +156,12 @@ async def start(
     await open_menu(dialog_manager, user, ctx)
 
 
-@router.message(Command("menu"))
 async def menu(
     message: Message, dialog_manager: DialogManager, user: User, ctx: BotContext
 ) -> None:
     await open_menu(dialog_manager, user, ctx)
 
 
-@router.message(Command("book_private_call", "pnp_live"))
 async def book(
     message: Message, dialog_manager: DialogManager, user: User, ctx: BotContext
 ) -> None:
@@ -180,8 +179,16 @@ async def book(
         await restart(dialog_manager, Menu.upgrade)
 
 
-@router.message(Command("my_bookings"))
 async def my_bookings(
     message: Message, dialog_manager: DialogManager, user: User, ctx: BotContext
 ) -> None:
     await restart(dialog_manager, MyBookings.list)
+
+
+def router() -> Router:
+    r = Router(name=__name__)
+    r.message.register(start, CommandStart())
+    r.message.register(menu, Command("menu"))
+    r.message.register(book, Command("book_private_call", "pnp_live"))
+    r.message.register(my_bookings, Command("my_bookings"))
+    return r

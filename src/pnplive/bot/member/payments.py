@@ -11,10 +11,7 @@ from pnplive.kit.i18n import N_, t
 from pnplive.payment import service as payments
 from pnplive.payment.providers.telegram_stars import event_from_update
 
-router = Router(name=__name__)
 
-
-@router.pre_checkout_query()
 async def pre_checkout(query: PreCheckoutQuery, ctx: BotContext, lang: str = "en") -> None:
     async with ctx.db.reading() as session:
         ok, _why = await payments.pre_checkout(
@@ -30,10 +27,16 @@ async def pre_checkout(query: PreCheckoutQuery, ctx: BotContext, lang: str = "en
         await query.answer(ok=False, error_message=t(lang, N_("bot.pay.not_payable")))
 
 
-@router.message(F.successful_payment)
 async def paid(message: Message, ctx: BotContext, lang: str = "en") -> None:
     update = {"message": message.model_dump(mode="json", exclude_none=True, by_alias=True)}
     event = event_from_update(update)
     async with ctx.db.transaction() as session:
         await payments.handle_event(session, event, now=ctx.clock.now())
     await message.answer(t(lang, N_("bot.pay.received")))
+
+
+def router() -> Router:
+    r = Router(name=__name__)
+    r.pre_checkout_query.register(pre_checkout)
+    r.message.register(paid, F.successful_payment)
+    return r

@@ -74,47 +74,49 @@ async def on_zone_typed(
     await manager.switch_to(Settings.main)
 
 
-dialog = Dialog(
-    Window(
-        Tr(N_("bot.settings.text")),
-        Column(
-            SwitchTo(Tr(N_("bot.settings.language")), id="lang", state=Settings.language),
-            SwitchTo(Tr(N_("bot.settings.zone")), id="zone", state=Settings.timezone),
-            Cancel(Tr(N_("bot.back"))),
-        ),
-        state=Settings.main,
-        getter=settings_data,
-    ),
-    Window(
-        Tr(N_("bot.settings.choose_language")),
-        Column(
-            Select(
-                Format("{item[label]}"),
-                id="lang_pick",
-                item_id_getter=lambda x: x["id"],
-                items="languages",
-                on_click=on_language,
+def dialog() -> Dialog:
+    """A fresh dialog (a router can join one dispatcher only)."""
+    return Dialog(
+        Window(
+            Tr(N_("bot.settings.text")),
+            Column(
+                SwitchTo(Tr(N_("bot.settings.language")), id="lang", state=Settings.language),
+                SwitchTo(Tr(N_("bot.settings.zone")), id="zone", state=Settings.timezone),
+                Cancel(Tr(N_("bot.back"))),
             ),
+            state=Settings.main,
+            getter=settings_data,
         ),
-        SwitchTo(Tr(N_("bot.back")), id="lang_back", state=Settings.main),
-        state=Settings.language,
-        getter=settings_data,
-    ),
-    Window(
-        Tr(N_("bot.settings.choose_zone")),
-        Group(
-            Select(
-                Format("{item[id]}"),
-                id="zone_pick",
-                item_id_getter=lambda x: x["id"],
-                items="zones",
-                on_click=on_zone,
+        Window(
+            Tr(N_("bot.settings.choose_language")),
+            Column(
+                Select(
+                    Format("{item[label]}"),
+                    id="lang_pick",
+                    item_id_getter=lambda x: x["id"],
+                    items="languages",
+                    on_click=on_language,
+                ),
             ),
-            width=2,
+            SwitchTo(Tr(N_("bot.back")), id="lang_back", state=Settings.main),
+            state=Settings.language,
+            getter=settings_data,
         ),
-        TextInput(id="zone_typed", on_success=on_zone_typed),
-        SwitchTo(Tr(N_("bot.back")), id="zone_back", state=Settings.main),
-        state=Settings.timezone,
-        getter=settings_data,
-    ),
-)
+        Window(
+            Tr(N_("bot.settings.choose_zone")),
+            Group(
+                Select(
+                    Format("{item[id]}"),
+                    id="zone_pick",
+                    item_id_getter=lambda x: x["id"],
+                    items="zones",
+                    on_click=on_zone,
+                ),
+                width=2,
+            ),
+            TextInput(id="zone_typed", on_success=on_zone_typed),
+            SwitchTo(Tr(N_("bot.back")), id="zone_back", state=Settings.main),
+            state=Settings.timezone,
+            getter=settings_data,
+        ),
+    )

@@ -110,30 +110,35 @@ async def on_price(
     await manager.switch_to(PerformerMenu.main)
 
 
-dialog = Dialog(
-    Window(
-        Tr(N_("bot.performer.menu")),
-        Column(
-            Button(
-                Tr(N_("bot.performer.go_online")),
-                id="online",
-                on_click=go_online,
-                when=F["online"].is_(False),
+def dialog() -> Dialog:
+    """A fresh dialog (a router can join one dispatcher only)."""
+    return Dialog(
+        Window(
+            Tr(N_("bot.performer.menu")),
+            Column(
+                Button(
+                    Tr(N_("bot.performer.go_online")),
+                    id="online",
+                    on_click=go_online,
+                    when=F["online"].is_(False),
+                ),
+                Button(
+                    Tr(N_("bot.performer.go_offline")),
+                    id="offline",
+                    on_click=go_offline,
+                    when="online",
+                ),
+                SwitchTo(Tr(N_("bot.performer.edit_price")), id="price", state=PerformerMenu.price),
+                Cancel(Tr(N_("bot.back"))),
             ),
-            Button(
-                Tr(N_("bot.performer.go_offline")), id="offline", on_click=go_offline, when="online"
-            ),
-            SwitchTo(Tr(N_("bot.performer.edit_price")), id="price", state=PerformerMenu.price),
-            Cancel(Tr(N_("bot.back"))),
+            state=PerformerMenu.main,
+            getter=menu_data,
         ),
-        state=PerformerMenu.main,
-        getter=menu_data,
-    ),
-    Window(
-        Tr(N_("bot.performer.price_prompt")),
-        TextInput(id="price_in", on_success=on_price),
-        SwitchTo(Tr(N_("bot.back")), id="price_back", state=PerformerMenu.main),
-        state=PerformerMenu.price,
-        getter=menu_data,
-    ),
-)
+        Window(
+            Tr(N_("bot.performer.price_prompt")),
+            TextInput(id="price_in", on_success=on_price),
+            SwitchTo(Tr(N_("bot.back")), id="price_back", state=PerformerMenu.main),
+            state=PerformerMenu.price,
+            getter=menu_data,
+        ),
+    )
