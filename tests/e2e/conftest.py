@@ -77,3 +77,48 @@ async def people(db: Database, clock: FrozenClock) -> People:
             currency="XTR",
         )
         return People(luna.id, star.id)
+
+
+async def paid_booking(
+    db: Database, clock: FrozenClock, telegram_id: int, performer_id: int, *, days: int = 3
+) -> str:
+    """A booking paid through the sandbox provider's signed webhook, for the member with this
+    Telegram id; returns its public id."""
+    from datetime import timedelta
+
+    from pnplive.booking import service as bookings
+    from pnplive.payment import service as payments
+    from pnplive.performer.models import Performer
+    from pnplive.user.service import by_telegram_id
+    from tests.payment.signers import SIGNERS
+    from tests.payment.support import RULES, all_providers
+
+    start = clock.now().replace(hour=12, minute=0) + timedelta(days=days)
+    async with db.transaction() as s:
+        user = await by_telegram_id(s, telegram_id)
+        performer = await s.get(Performer, performer_id)
+        assert user is not None and performer is not None
+        booking = await bookings.place_hold(
+            s,
+            user=user,
+            performer=performer,
+            start_at=start,
+            duration=30,
+            now=clock.now(),
+            rules=RULES,
+        )
+        await bookings.confirm_hold(s, booking, now=clock.now(), rules=RULES, actor_id=user.id)
+        public_id = booking.public_id
+    providers = all_providers()
+    payment = await payments.start_checkout(
+        db,
+        public_id,
+        providers=providers,
+        clock=clock,
+        public_base_url="http://testserver",
+        provider="sandbox",
+    )
+    sandbox = next(s for s in SIGNERS if s.provider == "sandbox")
+    body, headers = sandbox.paid(payment, clock.now())
+    await payments.process_webhook(db, "sandbox", body, headers, providers=providers, clock=clock)
+    return public_id

@@ -52,7 +52,7 @@ async def list_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     async with ctx.db.reading() as session:
         found = await list_bookings(
             session,
-            BookingFilters(user_id=user.id, when=When.UPCOMING),
+            BookingFilters(user_id=user.id, statuses=tuple(STATUS), when=When.UPCOMING),
             now=ctx.clock.now(),
             limit=50,
             offset=0,
