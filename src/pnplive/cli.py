@@ -212,10 +212,65 @@ def api(
 
 @app.command("serve")
 def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    """Run the all-in-one service: the REST API and web pages, with the background worker
-    (refunds, checkout expiry, lapsing unpaid bookings) in the same process. The Telegram bot
-    joins this process when it lands."""
-    _run_api(host, port, run_worker=True)
+    """Run the all-in-one service: the REST API and web pages, the background worker and the
+    Telegram bot in one process. Without a bot token (development), the local Telegram
+    emulator is at /emulator: pick who you are and chat with the bot in the browser."""
+    import logging
+
+    import uvicorn
+
+    from pnplive.stack import build_service, uses_emulator
+
+    _refuse_unsafe()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    if uses_emulator(settings):
+        typer.echo(f"Telegram emulator: {settings.public_base_url.rstrip('/')}/emulator/")
+    uvicorn.run(build_service(settings), host=host, port=port, proxy_headers=True)
+
+
+@app.command("bot")
+def bot() -> None:
+    """Run the Telegram bot alone (long polling); the API and the worker run elsewhere."""
+    import asyncio
+    import logging
+
+    from pnplive.booking.rules import BookingRules
+    from pnplive.bot.context import BotContext
+    from pnplive.bot.runner import BotRunner
+    from pnplive.payment.providers.registry import build
+    from pnplive.payment.settings import PaymentSettings
+    from pnplive.video.settings import VideoSettings
+    from pnplive.video.timing import CallTiming
+
+    _refuse_unsafe()
+    settings = get_settings()
+    if not settings.bot_token:
+        typer.echo(
+            "set PNPLIVE_BOT_TOKEN (or use `pnplive serve` with the local emulator)", err=True
+        )
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    async def work(db: Database) -> None:
+        ctx = BotContext(
+            db=db,
+            clock=SystemClock(),
+            settings=settings,
+            rules=BookingRules.from_settings(settings),
+            providers=build(PaymentSettings()),
+            timing=CallTiming.of(VideoSettings()),
+        )
+        runner = BotRunner(ctx, settings.bot_token or "")
+        try:
+            await runner.run(asyncio.Event())
+        finally:
+            await runner.close()
+
+    try:
+        run_with_db(work)
+    except KeyboardInterrupt:
+        typer.echo("bot stopped")
 
 
 @app.command("worker")

@@ -13,7 +13,17 @@ from pnplive.user import membership
 from pnplive.user import service as users
 from pnplive.user.models import Role
 
-ADMIN_TG, PRIME_TG, FREE_TG = 100001, 100002, 100003
+ADMIN_TG, PRIME_TG, FREE_TG, PERFORMER_TG, NEWCOMER_TG = 100001, 100002, 100003, 100004, 100005
+
+# Who a newcomer can be in the local Telegram emulator: (telegram id, first name, username,
+# language, what they are). The newcomer has not been through the gates yet.
+PEOPLE: list[tuple[int, str, str, str, str]] = [
+    (PRIME_TG, "Alex", "demo_prime", "en", "PRIME member"),
+    (FREE_TG, "Sam", "demo_free", "es", "FREE member"),
+    (NEWCOMER_TG, "Nico", "demo_new", "es", "new member (not verified)"),
+    (PERFORMER_TG, "Luna", "demo_luna", "es", "performer (Luna)"),
+    (ADMIN_TG, "Ada", "demo_admin", "en", "admin"),
+]
 
 DEMO_PERFORMERS: list[tuple[dict[str, object], list[tuple[int, str, str]]]] = [
     (
@@ -71,15 +81,23 @@ async def seed(session: AsyncSession, now: datetime, terms_version: str = "1") -
     await membership.set_prime(session, prime, True, CLI, now, "demo data")
     prime.timezone = "America/New_York"
     free = await users.register(session, FREE_TG, now, username="demo_free")
-    for member in (admin, prime, free):  # they went through the gates themselves
+    luna_account = await users.register(session, PERFORMER_TG, now, username="demo_luna")
+    luna_account.first_name = "Luna"
+    for member in (admin, prime, free, luna_account):  # they went through the gates themselves
         await membership.confirm_age(session, member, now)
         await membership.accept_terms(session, member, terms_version, terms_version, now)
-    out.append(f"superadmin telegram id {ADMIN_TG}, PRIME member {PRIME_TG}, FREE member {FREE_TG}")
+    out.append(
+        f"superadmin telegram id {ADMIN_TG}, PRIME member {PRIME_TG}, FREE member {FREE_TG}, "
+        f"performer account {PERFORMER_TG}"
+    )
     for fields, weekly in DEMO_PERFORMERS:
         if await performers.by_username(session, str(fields["username"])) is not None:
             out.append(f"performer {fields['username']} already there")
             continue
-        p = await performers.create(session, PerformerCreate.model_validate(fields), now)
+        data = dict(fields)
+        if data["username"] == "luna":
+            data["user_telegram_id"] = PERFORMER_TG  # Luna runs her profile from the bot
+        p = await performers.create(session, PerformerCreate.model_validate(data), now)
         await performers.set_weekly(
             session, p, [WeeklyRuleIn(weekday=d, start=a, end=b) for d, a, b in weekly], now
         )

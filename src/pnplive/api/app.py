@@ -39,6 +39,7 @@ from pnplive.config import Settings, get_settings
 from pnplive.emulator.emulator import Emulator
 from pnplive.kit.clock import Clock, SystemClock
 from pnplive.kit.db import Database
+from pnplive.notification.notifier import Notifier
 from pnplive.video.providers import registry as video_registry
 from pnplive.video.providers.base import VideoProvider
 from pnplive.video.settings import VideoSettings
@@ -78,6 +79,7 @@ def create_app(
     video_settings: VideoSettings | None = None,
     bot: BotRunner | None = None,
     emulator: Emulator | None = None,
+    notifier: Notifier | None = None,
 ) -> FastAPI:
     """The API app; with ``run_worker`` it also runs the background worker in its process
     (the all-in-one ``pnplive serve``)."""
@@ -91,16 +93,16 @@ def create_app(
         stop = asyncio.Event()
         worker: asyncio.Task[None] | None = None
         polling: asyncio.Task[None] | None = None
-        notifier = None
+        sender = notifier
         if run_worker:
             from pnplive.notification.setup import notifier_from_settings
             from pnplive.worker.app import build_runner
 
-            notifier = notifier_from_settings(settings)
+            sender = sender or notifier_from_settings(settings)
             runner = build_runner(
                 database,
                 app.state.clock,
-                notifier=notifier,
+                notifier=sender,
                 video=app.state.video_provider,
                 video_settings=video_settings,
             )
@@ -118,8 +120,8 @@ def create_app(
                     await task
             if bot is not None:
                 await bot.close()
-            if notifier is not None:
-                await notifier.close()
+            if sender is not None:
+                await sender.close()
             if owns_db:
                 await database.dispose()
 

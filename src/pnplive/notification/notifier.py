@@ -21,3 +21,7 @@ class Notifier(Protocol):
         """Deliver ``message``; raise ``RetryLater`` to be retried later, any other error to
         be retried with backoff."""
         ...
+
+    async def close(self) -> None:
+        """Release the connection it sends through."""
+        ...
