@@ -110,6 +110,18 @@ class Settings(BaseSettings):
     prime_upgrade_url: str | None = Field(
         default=None, description="Where FREE members become PRIME (shown with the upgrade prompt)."
     )
+    bot_webhook_url: str | None = Field(
+        default=None,
+        description="Public URL of /webhooks/telegram: the bot takes updates by webhook instead "
+        "of long polling (needs bot_webhook_secret).",
+    )
+    bot_webhook_secret: str | None = Field(
+        default=None,
+        min_length=16,
+        max_length=256,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Telegram sends it back in X-Telegram-Bot-Api-Secret-Token.",
+    )
     bot_rate_limit: str = Field(
         default="30/10seconds", description="Updates one member may send the bot (F-SAF-5)."
     )

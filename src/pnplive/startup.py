@@ -19,9 +19,11 @@ class UnsafeConfiguration(RuntimeError):
 
 
 def problems(settings: Settings, payments: PaymentSettings) -> list[str]:
-    if not payments.production_like:
-        return []
     out = []
+    if settings.bot_webhook_url and not settings.bot_webhook_secret:
+        out.append("PNPLIVE_BOT_WEBHOOK_URL needs PNPLIVE_BOT_WEBHOOK_SECRET (Telegram echoes it)")
+    if not payments.production_like:
+        return out
     if settings.secret_key == DEFAULT_SECRET_KEY:
         out.append(
             "PNPLIVE_SECRET_KEY is the built-in default; set a random secret of at least "

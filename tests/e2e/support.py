@@ -88,11 +88,19 @@ async def press(chat: ChatClient, starts: str, expect: Callable[[Message], bool]
 
 @contextlib.asynccontextmanager
 async def running(
-    db: Database, clock: FrozenClock, personas: list[Persona], **settings: Any
+    db: Database,
+    clock: FrozenClock,
+    personas: list[Persona],
+    *,
+    webhook_path: bool = False,
+    **settings: Any,
 ) -> AsyncIterator[Stack]:
+    """``webhook_path``: the bot takes its updates by webhook at /webhooks/telegram."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    if webhook_path:
+        settings["bot_webhook_url"] = f"{base}/webhooks/telegram"
     api_base = f"{base}/emulator"
     core = make_settings(db.url, public_base_url=base, bot_token=TOKEN, **settings)
     providers = build(

@@ -47,8 +47,10 @@ async def test_the_chat_page_talks_to_the_bot(
             menu = page.locator(".msg.bot").filter(has_text="What would you like to do")
             await menu.wait_for(timeout=15_000)
             await menu.get_by_role("button", name="📅 Book a private call").click()
-            await page.locator(".msg.bot").filter(has_text="Choose a performer").wait_for(
-                timeout=15_000
+            await (
+                page.locator(".msg.bot")
+                .filter(has_text="Choose a performer")
+                .wait_for(timeout=15_000)
             )
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             shot = ARTIFACTS / "emulator-chat.png"

@@ -30,6 +30,7 @@ from pnplive.api.routers import (
     models,
     notifications,
     reviews,
+    telegram,
     web_admin,
 )
 from pnplive.api.settings import ApiSettings
@@ -108,7 +109,10 @@ def create_app(
             )
             worker = asyncio.create_task(runner.run_forever(stop=stop), name="pnplive-worker")
         if bot is not None:
-            polling = asyncio.create_task(bot.run(stop), name="pnplive-bot")
+            polling = asyncio.create_task(
+                bot.run(stop, settings.bot_webhook_url, settings.bot_webhook_secret),
+                name="pnplive-bot",
+            )
         try:
             yield
         finally:
@@ -172,6 +176,12 @@ def create_app(
         calls,
     ):
         app.include_router(module.router, dependencies=limited)
+    app.state.bot = bot
+    # Before the payments' /webhooks/{provider}, which would take "telegram" as a provider.
+    app.include_router(
+        telegram.router,
+        dependencies=[Depends(limit_webhooks_by_ip), Depends(reject_unstorable_text)],
+    )
     if importlib.util.find_spec(PAYMENTS_ROUTER) is not None:
         payments = importlib.import_module(PAYMENTS_ROUTER)
         # Webhooks come in bursts from providers' few addresses: their own limit, and the same

@@ -39,10 +39,28 @@ class BotRunner:
         self.dispatcher = build_dispatcher(ctx, storage)
         self.polling_timeout = polling_timeout
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Poll for updates until ``stop`` is set; the commands menu is registered first."""
+    async def feed(self, update: dict[str, object]) -> None:
+        """One update that Telegram posted to our webhook."""
+        await self.dispatcher.feed_webhook_update(self.bot, update)
+
+    async def run(
+        self, stop: asyncio.Event, webhook_url: str | None = None, secret: str | None = None
+    ) -> None:
+        """Take updates until ``stop`` is set: by webhook when ``webhook_url`` is given (the
+        API's /webhooks/telegram feeds them in), else by long polling. The commands menu is
+        registered first."""
         with contextlib.suppress(TelegramAPIError, OSError):
             await register_commands(self.bot)
+        if webhook_url:
+            # What start_polling does first (the dialogs load on startup), then updates arrive
+            # through feed() until we stop.
+            await self.dispatcher.emit_startup(bot=self.bot, dispatcher=self.dispatcher)
+            await self.bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
+            try:
+                await stop.wait()
+            finally:
+                await self.dispatcher.emit_shutdown(bot=self.bot, dispatcher=self.dispatcher)
+            return
         polling = asyncio.create_task(
             self.dispatcher.start_polling(
                 self.bot,

@@ -7,7 +7,6 @@ A webhook may answer with a method call in its response body (aiogram does with
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -28,20 +27,23 @@ class WebhookSender:
     emulator: Emulator
     bot: BotState
     task: asyncio.Task[None] | None = field(default=None)
+    stopping: bool = False
 
     async def stop(self) -> None:
+        self.stopping = True
         if self.task is asyncio.current_task():
             # The webhook's own reply removed the webhook: the loop ends by itself.
             return
-        if self.task is not None:
+        if self.task is not None and not self.task.done():
+            self.emulator.wake_pollers(self.bot)  # leaves its idle wait and sees ``stopping``
             self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+            # Never wait on a cancellation forever: a server shutting down must not hang.
+            await asyncio.wait({self.task}, timeout=2)
 
     async def run(self) -> None:
         failures = 0
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
-            while (hook := self.bot.webhook) is not None:
+            while not self.stopping and (hook := self.bot.webhook) is not None:
                 ready = self.bot.deliverable(1)
                 if not ready:
                     await self.emulator.wait_updates(self.bot, IDLE_WAIT_SECONDS)
