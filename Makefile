@@ -47,3 +47,4 @@ bench: install
 	$(BIN)/python -m bench.export_bench
 	$(BIN)/python -m bench.broadcast_bench
 	$(BIN)/python -m bench.worker_bench
+	$(BIN)/python -m bench.bot_bench
