@@ -195,3 +195,42 @@ async def test_a_stale_button_is_answered_and_the_current_menu_shown(
         await chat.wait_for_notice(lambda n: "earlier message" in n.text, timeout=10)
         current = await chat.wait_for(lambda m: "What would you like to do" in m.text, timeout=10)
         assert current.message_id > old.message_id
+
+
+async def test_a_profile_shows_reviews_follows_and_calls_now(
+    db: Database, clock: FrozenClock, people: People
+) -> None:
+    from pnplive.booking import service as bookings
+    from pnplive.booking.states import Status
+    from pnplive.performer.models import Presence
+    from pnplive.review import service as reviews
+
+    # An earlier call of Alex's with Luna, completed and reviewed.
+    earlier = await paid_booking(db, clock, RIVAL, people.performer_id, days=1)
+    async with db.transaction() as s:
+        b = await bookings.get_booking(s, earlier, lock=True)
+        for status in (Status.LIVE, Status.COMPLETED):
+            await bookings.transition(s, b, status, actor="system", now=clock.now())
+        rival = await by_telegram_id(s, RIVAL)
+        assert rival is not None
+        await reviews.leave(s, rival, earlier, 5, "Lovely chat, very kind.", clock.now())
+        luna = await s.get(Performer, people.performer_id)
+        assert luna is not None
+        luna.presence = Presence.ONLINE.value
+        luna.last_active_at = clock.now()
+    async with running(db, clock, PERSONAS) as stack:
+        chat = stack.person(PRIME)
+        await chat.send("/book_private_call")
+        await chat.wait_for(lambda m: "Choose a performer" in m.text, timeout=10)
+        profile = await press(chat, "🟢 Luna", lambda m: "Latest reviews" in m.text)
+        assert "★5 Riley: Lovely chat, very kind." in profile.text
+        await chat.press(button(profile, "🔔"), profile)
+        await chat.wait_for_notice(lambda n: "when they come online" in n.text, timeout=10)
+        async with db.transaction() as s:
+            alex = await by_telegram_id(s, PRIME)
+            assert alex is not None
+            assert people.performer_id in await broadcast.followed(s, alex)
+        await press(chat, "⚡", lambda m: "Call rules" in m.text)
+        summary = await press(chat, "✅", lambda m: "Your call:" in m.text)
+        # Starts within minutes: 09:05 today (UTC), the shortest call.
+        assert "09:05 (UTC)" in summary.text and "15 min" in summary.text

@@ -18,6 +18,7 @@ from pnplive.performer.models import Performer
 from pnplive.user.models import User
 from pnplive.video.links import link_for_side
 from pnplive.video.models import Side
+from pnplive.video.passes import TOKEN_CHARS
 
 # Bookings in a feed: calls ahead or held, and those of the last weeks (moves and cancellations
 # of recent calls still reach the calendar app).
@@ -116,7 +117,7 @@ def feed_url(base_url: str, token: str) -> str:
 
 async def performer_feed(session: AsyncSession, token: str, base_url: str, now: datetime) -> bytes:
     """Every recent and upcoming call of the feed's performer, as one calendar."""
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not set(token) <= TOKEN_CHARS:
         raise FeedNotFound("no such calendar feed")
     performer = await session.scalar(
         select(Performer)

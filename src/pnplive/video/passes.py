@@ -67,8 +67,13 @@ async def ensure_passes(
     return found
 
 
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 async def by_token(session: AsyncSession, token: str) -> CallPass | None:
-    if not token or len(token) > 64:
+    # Only what token_urlsafe makes can match; anything else (NUL bytes included, which
+    # PostgreSQL refuses in text) is unknown without asking the database.
+    if not token or len(token) > 64 or not set(token) <= TOKEN_CHARS:
         return None
     found: CallPass | None = await session.scalar(select(CallPass).where(CallPass.token == token))
     return found

@@ -26,6 +26,7 @@ from aiogram_dialog.widgets.text import Format
 from babel.dates import format_date
 
 from pnplive.availability import service as availability
+from pnplive.booking import instant
 from pnplive.booking import service as bookings
 from pnplive.booking.errors import AccessDenied, HoldInProgress, SlotTaken, SlotUnavailable
 from pnplive.bot.context import BotContext
@@ -33,11 +34,13 @@ from pnplive.bot.states import Book
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.errors import PnpError
 from pnplive.kit.i18n import N_, format_money, format_time, format_when, t
+from pnplive.notification import broadcast
 from pnplive.payment import service as payments
 from pnplive.performer import offer
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer, Presence
 from pnplive.performer.queries import BrowseFilters, BrowseSort, browse
+from pnplive.review import service as reviews
 from pnplive.user.access import AccessRule
 from pnplive.user.models import User
 
@@ -112,8 +115,15 @@ async def performers_data(dialog_manager: DialogManager, **_: Any) -> dict[str, 
 
 
 async def profile_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    ctx, _user, lang = _ctx(dialog_manager)
+    ctx, user, lang = _ctx(dialog_manager)
     p = await _performer(ctx, int(dialog_manager.dialog_data["performer"]))
+    async with ctx.db.reading() as session:
+        page = await reviews.published(session, p.id, limit=3, offset=0)
+        following = p.id in await broadcast.followed(session, user)
+    said = "\n".join(
+        f"★{r.rating} {name or '—'}: {(r.text or '').strip()[:200]}".rstrip(": ")
+        for r, name in page.items
+    )
     durations = [
         {"minutes": m, "label": f"{m} min · {format_money(offer.price(p, m), p.currency, lang)}"}
         for m in offer.durations(p)
@@ -131,6 +141,10 @@ async def profile_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         "tags": ", ".join(f"#{x}" for x in p.tags) or "—",
         "online": p.presence == Presence.ONLINE.value,
         "durations": durations,
+        "reviews": said,
+        "has_reviews": bool(said),
+        "following": following,
+        "not_following": not following,
     }
 
 
@@ -217,6 +231,46 @@ async def toggle_online(callback: CallbackQuery, _w: Any, manager: DialogManager
 async def on_performer(callback: CallbackQuery, _w: Any, manager: DialogManager, item: str) -> None:
     manager.dialog_data["performer"] = int(item)
     await manager.switch_to(Book.profile)
+
+
+async def toggle_follow(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    ctx, user, lang = _ctx(manager)
+    performer_id = int(manager.dialog_data["performer"])
+    async with ctx.db.transaction() as session:
+        member = await session.get(User, user.id)
+        assert member is not None
+        if performer_id in await broadcast.followed(session, member):
+            await broadcast.unsubscribe(session, member, performer_id)
+            notice = N_("bot.profile.unfollowed")
+        else:
+            await broadcast.follow(session, member, performer_id, ctx.clock.now())
+            notice = N_("bot.profile.followed")
+    await callback.answer(t(lang, notice))
+
+
+async def on_call_now(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    """F-AV-8: a call starting within minutes with a performer who is online and free."""
+    ctx, user, lang = _ctx(manager)
+    try:
+        async with ctx.db.transaction() as session:
+            member = await session.get(User, user.id)
+            p = await performers.get(session, int(manager.dialog_data["performer"]))
+            assert member is not None
+            minutes = offer.durations(p)[0]
+            booking = await instant.place_instant_hold(
+                session,
+                user=member,
+                performer=p,
+                duration=minutes,
+                now=ctx.clock.now(),
+                rules=ctx.rules,
+            )
+            public_id = booking.public_id
+    except PnpError:
+        await callback.answer(t(lang, N_("bot.profile.not_free_now")), show_alert=True)
+        return
+    manager.dialog_data.update(booking=public_id, duration=minutes)
+    await manager.switch_to(Book.rules)
 
 
 async def on_duration(callback: CallbackQuery, _w: Any, manager: DialogManager, item: str) -> None:
@@ -344,6 +398,7 @@ def dialog() -> Dialog:
         Window(
             Tr(N_("bot.profile.text")),
             Tr(N_("bot.profile.online"), when="online"),
+            Tr(N_("bot.profile.reviews"), when="has_reviews"),
             Tr(N_("bot.book.choose_duration")),
             Column(
                 Select(
@@ -353,6 +408,19 @@ def dialog() -> Dialog:
                     items="durations",
                     on_click=on_duration,
                 ),
+            ),
+            Button(Tr(N_("bot.profile.call_now")), id="now", on_click=on_call_now, when="online"),
+            Button(
+                Tr(N_("bot.profile.follow")),
+                id="follow",
+                on_click=toggle_follow,
+                when="not_following",
+            ),
+            Button(
+                Tr(N_("bot.profile.unfollow")),
+                id="unfollow",
+                on_click=toggle_follow,
+                when="following",
             ),
             Back(Tr(N_("bot.back"))),
             state=Book.profile,

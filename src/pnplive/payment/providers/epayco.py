@@ -138,6 +138,12 @@ class EpaycoProvider:
             pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True)
         except ValueError as exc:
             raise MalformedWebhook("the confirmation is not form-encoded") from exc
+        for key, value in pairs:
+            try:  # a lone surrogate (from a query string) cannot be signed or stored
+                key.encode("utf-8")
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise MalformedWebhook("the confirmation is not valid text") from exc
         return dict(pairs)
 
     def parse_webhook(
