@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pnplive.booking.models import Booking
+from pnplive.kit.actor import SYSTEM, Actor
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
 from pnplive.performer.schemas import PerformerCreate, WeeklyRuleIn
@@ -68,3 +70,16 @@ async def make_performer(
         now,
     )
     return performer
+
+
+def actor_as(party: str, booking: Booking) -> Actor:
+    """An actor standing to ``booking`` as ``party`` (user, performer, admin, system)."""
+    if party == "user":
+        return Actor.member(booking.user_id)
+    if party == "performer":
+        return Actor.of_performer(booking.performer_id)
+    if party == "admin":
+        return Actor.admin()
+    if party == "system":
+        return SYSTEM
+    raise ValueError(party)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from pnplive.booking import service as bookings
 from pnplive.booking.models import Booking
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.notification import planner
@@ -146,8 +147,7 @@ async def test_a_reschedule_moves_the_reminders(
             b,
             p,
             new_start=at(clock, days=3, hour=18),
-            by="admin",
-            actor_id=None,
+            by=Actor.admin(),
             now=clock.now(),
             rules=RULES,
         )
@@ -178,7 +178,7 @@ async def test_a_cancellation_removes_the_reminders_and_says_the_refund(
         b = await s.get(Booking, booking.id)
         assert b is not None
         await refunds.cancel_booking(
-            s, b, by="admin", actor_id=None, now=clock.now(), rules=RULES, reason="ill"
+            s, b, by=Actor.admin(), now=clock.now(), rules=RULES, reason="ill"
         )
     await r.tick()  # the announcement removes the reminders and plans the notices
     assert await pending_notices(db) == []

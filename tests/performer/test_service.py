@@ -13,6 +13,7 @@ from pnplive.booking.instant import place_instant_hold
 from pnplive.booking.models import Booking
 from pnplive.booking.rules import BookingRules
 from pnplive.errors import Conflict
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.performer import service
@@ -188,8 +189,7 @@ async def test_an_instant_call_moved_to_a_slot_is_checked_like_any_booking(
             booking,
             p,
             new_start=at(clock, hour=20),
-            by="admin",
-            actor_id=None,
+            by=Actor.admin(),
             now=clock.now(),
             rules=rules,
         )

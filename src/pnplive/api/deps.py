@@ -224,10 +224,11 @@ class Principal:
         token_id = self.token.id if self.token is not None else None
         if self.is_integration:
             return Actor(ActorKind.INTEGRATION, token_id=token_id)
+        performer_id = self.performer.id if self.performer is not None else None
         if self.is_admin:
-            return Actor.admin(user_id=self.actor_id, token_id=token_id)
-        if self.performer is not None:
-            return Actor(ActorKind.PERFORMER, user_id=self.actor_id)
+            return Actor.admin(user_id=self.actor_id, token_id=token_id, performer_id=performer_id)
+        if performer_id is not None:
+            return Actor.of_performer(performer_id, user_id=self.actor_id)
         assert self.user is not None
         return Actor.member(self.user.id)
 

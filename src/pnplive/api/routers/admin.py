@@ -329,8 +329,7 @@ async def cancel_admin_booking(
         await refunds.cancel_booking(
             session,
             b,
-            by="admin",
-            actor_id=admin.actor_id,
+            by=admin.as_actor(),
             now=clock.now(),
             rules=rules,
             reason=body.reason,
@@ -365,8 +364,7 @@ async def reschedule_admin_booking(
         b,
         p,
         new_start=body.start,
-        by="admin",
-        actor_id=admin.actor_id,
+        by=admin.as_actor(),
         now=clock.now(),
         rules=rules,
     )
