@@ -39,3 +39,4 @@ bench: install
 	$(BIN)/python -m bench.export_bench
 	$(BIN)/python -m bench.broadcast_bench
 	$(BIN)/python -m bench.worker_bench
+	$(BIN)/python -m bench.matching_bench
