@@ -26,11 +26,12 @@ from pnplive.availability.slots import check_duration, local_day_bounds
 from pnplive.booking import service as bookings
 from pnplive.booking.instant import place_instant_hold
 from pnplive.booking.service import slot_rules
+from pnplive.catalog.browse import browse
 from pnplive.catalog.matching import smart_match
 from pnplive.errors import InvalidInput, NotFound
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
-from pnplive.performer.queries import BrowseFilters, BrowseSort, browse, shortest_duration
+from pnplive.performer.queries import BrowseFilters, BrowseSort, shortest_duration
 from pnplive.performer.queries import bookable as bookable_clause
 from pnplive.user.service import check_timezone
 
