@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 
+from pnplive.availability import editing
 from pnplive.availability.matching import Wish
 from pnplive.availability.models import BlockedInterval
 from pnplive.availability.service import performer_slots
@@ -57,7 +58,7 @@ async def prepare(db: Database, n: int) -> None:
                 NOW,
             )
             weekly = [WeeklyRuleIn(weekday=d, start="10:00", end="23:00") for d in range(7)]
-            await performers.set_weekly(s, p, weekly, NOW)
+            await editing.set_weekly(s, p, weekly, NOW)
             if i % 3 == 0:
                 day = NOW.replace(hour=0) + timedelta(days=1 + i % 2)
                 s.add(

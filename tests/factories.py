@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pnplive.availability import editing
 from pnplive.booking.models import Booking
 from pnplive.kit.actor import SYSTEM, Actor
 from pnplive.performer import service as performers
@@ -63,7 +64,7 @@ async def make_performer(
     }
     data.update(fields)
     performer = await performers.create(session, PerformerCreate.model_validate(data), now)
-    await performers.set_weekly(
+    await editing.set_weekly(
         session,
         performer,
         [WeeklyRuleIn(weekday=d, start=a, end=b) for d, a, b in (weekly or ALL_WEEK_9_TO_21)],

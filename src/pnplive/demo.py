@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pnplive.availability import editing
 from pnplive.kit.actor import CLI
 from pnplive.performer import service as performers
 from pnplive.performer.schemas import PerformerCreate, WeeklyRuleIn
@@ -80,7 +81,7 @@ async def seed(session: AsyncSession, now: datetime, terms_version: str = "1") -
             out.append(f"performer {fields['username']} already there")
             continue
         p = await performers.create(session, PerformerCreate.model_validate(fields), now)
-        await performers.set_weekly(
+        await editing.set_weekly(
             session, p, [WeeklyRuleIn(weekday=d, start=a, end=b) for d, a, b in weekly], now
         )
         out.append(f"performer {p.username} ({p.timezone}) with {len(weekly)} weekly intervals")

@@ -1,0 +1,123 @@
+"""Bookings against the schedule (F-AV-9): which upcoming bookings it no longer covers, and
+schedule edits (``availability/editing.py``) that answer with them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pnplive.availability import editing
+from pnplive.availability import repository as avail_repo
+from pnplive.availability.conflicts import Scheduled, conflicting
+from pnplive.availability.editing import ScheduleView
+from pnplive.availability.models import BlockedInterval, ExtraAvailability
+from pnplive.availability.slots import Interval, available
+from pnplive.booking.models import Booking
+from pnplive.booking.states import OCCUPYING
+from pnplive.performer.models import Performer
+from pnplive.performer.schemas import WeeklyRuleIn
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleChange:
+    schedule: ScheduleView
+    conflicts: list[Booking]
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalChange:
+    item: BlockedInterval | ExtraAvailability | None  # what was added; None when removed
+    conflicts: list[Booking]
+
+
+async def conflicts(session: AsyncSession, performer: Performer, now: datetime) -> list[Booking]:
+    """Upcoming live bookings that the current availability no longer covers (none dropped)."""
+    upcoming = (
+        await session.scalars(
+            select(Booking)
+            .where(
+                Booking.performer_id == performer.id,
+                Booking.end_at > now,
+                avail_repo.live_occupancy(now),
+            )
+            .order_by(Booking.start_at)
+        )
+    ).all()
+    if not upcoming:
+        return []
+    lo = min(b.start_at for b in upcoming)
+    hi = max(b.end_at for b in upcoming)
+    schedule = await avail_repo.load_schedule(session, performer.id, performer.timezone, lo, hi)
+    offered = available(schedule, lo, hi)
+    bad = set(
+        conflicting(
+            [Scheduled(b.id, Interval(b.start_at, b.end_at), b.instant) for b in upcoming], offered
+        )
+    )
+    return [b for b in upcoming if b.id in bad and b.status in {s.value for s in OCCUPYING}]
+
+
+async def all_conflicts(
+    session: AsyncSession, now: datetime, performer_id: int | None = None
+) -> list[tuple[Performer, Booking]]:
+    """Every upcoming booking a schedule no longer covers, performer by performer (F-AV-9)."""
+    q = select(Performer).order_by(Performer.id)
+    if performer_id is not None:
+        q = q.where(Performer.id == performer_id)
+    out: list[tuple[Performer, Booking]] = []
+    for p in (await session.scalars(q)).all():
+        out.extend((p, b) for b in await conflicts(session, p, now))
+    return out
+
+
+async def set_weekly(
+    session: AsyncSession, performer: Performer, rules: Sequence[WeeklyRuleIn], now: datetime
+) -> ScheduleChange:
+    """Replace the weekly schedule; the new schedule and the bookings it no longer covers."""
+    await editing.set_weekly(session, performer, rules, now)
+    return ScheduleChange(
+        await editing.schedule_of(session, performer, now),
+        await conflicts(session, performer, now),
+    )
+
+
+async def block(
+    session: AsyncSession,
+    performer: Performer,
+    start: datetime,
+    end: datetime,
+    reason: str,
+    now: datetime,
+) -> IntervalChange:
+    item = await editing.block(session, performer, start, end, reason)
+    return IntervalChange(item, await conflicts(session, performer, now))
+
+
+async def unblock(
+    session: AsyncSession, performer: Performer, blocked_id: int, now: datetime
+) -> IntervalChange:
+    await editing.unblock(session, performer, blocked_id)
+    return IntervalChange(None, await conflicts(session, performer, now))
+
+
+async def add_extra(
+    session: AsyncSession,
+    performer: Performer,
+    start: datetime,
+    end: datetime,
+    note: str,
+    now: datetime,
+) -> IntervalChange:
+    item = await editing.add_extra(session, performer, start, end, note)
+    return IntervalChange(item, await conflicts(session, performer, now))
+
+
+async def remove_extra(
+    session: AsyncSession, performer: Performer, extra_id: int, now: datetime
+) -> IntervalChange:
+    await editing.remove_extra(session, performer, extra_id)
+    return IntervalChange(None, await conflicts(session, performer, now))
