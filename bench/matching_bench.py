@@ -24,10 +24,10 @@ from sqlalchemy.engine import make_url
 from pnplive.availability import editing
 from pnplive.availability.matching import Wish
 from pnplive.availability.models import BlockedInterval
-from pnplive.availability.service import performer_slots
 from pnplive.booking.rules import BookingRules
 from pnplive.booking.service import slot_rules
 from pnplive.catalog.matching import smart_match
+from pnplive.catalog.slots import performer_slots
 from pnplive.kit.db import Database
 from pnplive.kit.migrate import upgrade
 from pnplive.performer import service as performers

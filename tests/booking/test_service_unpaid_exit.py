@@ -16,12 +16,12 @@ from pnplive.booking.states import Status
 from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import Job
 from pnplive.payment import service as payments
 from pnplive.payment.models import Payment, PaymentStatus
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
 from pnplive.worker.app import build_runner
-from pnplive.worker.models import Job
 from tests.factories import actor_as, make_user
 from tests.payment import support
 

@@ -14,11 +14,10 @@ from sqlalchemy import event, select
 
 from pnplive.availability.matching import Wish
 from pnplive.availability.models import BlockedInterval
-from pnplive.availability.service import performer_slots
 from pnplive.booking.rules import BookingRules
 from pnplive.booking.service import slot_rules
 from pnplive.catalog.matching import smart_match
-from pnplive.catalog.slots import free_slots_of_many
+from pnplive.catalog.slots import free_slots_of_many, performer_slots
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.performer.models import Performer

@@ -12,6 +12,7 @@ from pnplive.booking.models import Booking
 from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import Job, enqueue
 from pnplive.notification import planner
 from pnplive.notification.jobs import handlers
 from pnplive.notification.settings import NotificationSettings
@@ -20,8 +21,6 @@ from pnplive.payment import refunds
 from pnplive.payment import service as payments
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
-from pnplive.worker.models import Job
-from pnplive.worker.queue import enqueue
 from pnplive.worker.runner import Runner, RunnerConfig
 from tests.factories import make_performer, make_user
 from tests.fakes.bot_api import FakeBotApi

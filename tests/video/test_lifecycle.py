@@ -14,6 +14,7 @@ from pnplive.earning import service as earning
 from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import Job
 from pnplive.payment import ledger as ledger_service
 from pnplive.payment.models import LedgerEntry, Refund
 from pnplive.performer.models import Lifecycle, Performer, Presence
@@ -21,7 +22,6 @@ from pnplive.video import joins
 from pnplive.video.joins import Entry
 from pnplive.video.models import CallActivity, RoomStatus, Side
 from pnplive.video.timing import CallTiming
-from pnplive.worker.models import Job
 from tests.payment.support import RULES
 from tests.video.support import (
     VIDEO,

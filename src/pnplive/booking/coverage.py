@@ -16,6 +16,7 @@ from pnplive.availability.conflicts import Scheduled, conflicting
 from pnplive.availability.editing import ScheduleView
 from pnplive.availability.models import BlockedInterval, ExtraAvailability
 from pnplive.availability.slots import Interval, available
+from pnplive.booking import occupancy
 from pnplive.booking.models import Booking
 from pnplive.booking.states import OCCUPYING
 from pnplive.performer.models import Performer
@@ -42,7 +43,7 @@ async def conflicts(session: AsyncSession, performer: Performer, now: datetime) 
             .where(
                 Booking.performer_id == performer.id,
                 Booking.end_at > now,
-                avail_repo.live_occupancy(now),
+                occupancy.live_occupancy(now),
             )
             .order_by(Booking.start_at)
         )

@@ -28,7 +28,7 @@ from pnplive.availability.slots import (
     occupied,
     slot_problem,
 )
-from pnplive.booking import events
+from pnplive.booking import events, occupancy
 from pnplive.booking.access import Party, may_cancel, may_reschedule
 from pnplive.booking.errors import (
     AccessDenied,
@@ -41,12 +41,13 @@ from pnplive.booking.errors import (
 )
 from pnplive.booking.models import CELL_MINUTES, Booking, BookingEvent, SlotCell
 from pnplive.booking.policy import Refund, cancellation_refund
+from pnplive.booking.pricing import call_price, split
 from pnplive.booking.rules import BookingRules
 from pnplive.booking.states import OCCUPYING, PAYABLE, UNPAID, Status, check_transition
 from pnplive.kit.actor import Actor
 from pnplive.kit.ids import new_public_id
+from pnplive.kit.jobs import enqueue
 from pnplive.kit.locks import lock_performer
-from pnplive.payment.pricing import call_price, split
 from pnplive.performer.models import Performer
 from pnplive.user.access import (
     MESSAGES,
@@ -57,7 +58,6 @@ from pnplive.user.access import (
     terms_current,
 )
 from pnplive.user.models import User
-from pnplive.worker.queue import enqueue
 
 CELL = timedelta(minutes=CELL_MINUTES)
 
@@ -262,7 +262,7 @@ async def _occupancy(
     ``replacing_for``: a user whose unpaid bookings are about to be replaced; they are not busy.
     """
     live, stale = [], []
-    rows = await avail_repo.occupancy(session, performer_id, start, end)
+    rows = await occupancy.occupancy(session, performer_id, start, end)
     for booking_id, user_id, status, expires_at, occ_start, occ_end in rows:
         if status in UNPAID and expires_at is not None and expires_at <= now:
             stale.append(booking_id)
@@ -620,7 +620,7 @@ async def reschedule(
         session, performer.id, performer.timezone, occ.start, occ.end
     )
     busy = Busy.of(
-        await avail_repo.busy_intervals(
+        await occupancy.busy_intervals(
             session, performer.id, occ.start, occ.end, now, exclude_booking_id=booking.id
         )
     )

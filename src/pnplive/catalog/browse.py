@@ -14,15 +14,9 @@ from sqlalchemy.types import TypeEngine
 
 from pnplive.availability.slots import local_day_bounds
 from pnplive.booking.rules import BookingRules
-from pnplive.catalog.slots import free_slots_of_many
+from pnplive.catalog.slots import free_slots_of_many, shortest_duration
 from pnplive.performer.models import Performer, Presence
-from pnplive.performer.queries import (
-    BrowseFilters,
-    BrowseSort,
-    bookable,
-    like_pattern,
-    shortest_duration,
-)
+from pnplive.performer.queries import BrowseFilters, BrowseSort, bookable, like_pattern
 
 
 @dataclass(slots=True)

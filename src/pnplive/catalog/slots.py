@@ -1,5 +1,5 @@
-"""Free slots of many performers at once: schedules and bookings read in bulk (a fixed number
-of statements, whatever the number of performers), then the pure engine per performer."""
+"""Free slots: of one performer, and of many at once (schedules and bookings read in bulk, a
+fixed number of statements whatever the number of performers), then the pure engine."""
 
 from __future__ import annotations
 
@@ -10,12 +10,39 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pnplive.availability.repository import load_schedules
-from pnplive.availability.slots import Busy, SlotRules, bookable_window, free_slots
-from pnplive.booking.occupancy import busy_by_performer
+from pnplive.availability.repository import load_schedule, load_schedules
+from pnplive.availability.slots import MIN_DURATION, Busy, SlotRules, bookable_window, free_slots
+from pnplive.booking.occupancy import busy_by_performer, busy_intervals
 from pnplive.booking.rules import BookingRules
 from pnplive.booking.service import slot_rules
 from pnplive.performer.models import Performer
+
+
+def shortest_duration(p: Performer) -> int:
+    """The shortest call this performer takes, on the 15-minute grid."""
+    d = max(MIN_DURATION, p.min_duration)
+    return d + (-d % 15)
+
+
+async def performer_slots(
+    session: AsyncSession,
+    performer: Performer,
+    rules: SlotRules,
+    now: datetime,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[datetime]:
+    """Start times (UTC) of the performer's free slots in [start, end), within the horizon."""
+    earliest, latest = bookable_window(now, rules)
+    lo = earliest if start is None else max(start, earliest)
+    hi = latest if end is None else min(end, latest)
+    if lo >= hi:
+        return []
+    span_lo = lo - timedelta(minutes=rules.buffer_before)
+    span_hi = hi + timedelta(minutes=rules.duration + rules.buffer_after)
+    schedule = await load_schedule(session, performer.id, performer.timezone, span_lo, span_hi)
+    busy = Busy.of(await busy_intervals(session, performer.id, span_lo, span_hi, now))
+    return free_slots(schedule, rules, busy, now, lo, hi)
 
 
 async def free_slots_of_many(

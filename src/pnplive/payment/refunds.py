@@ -26,6 +26,7 @@ from pnplive.booking.states import Status, can_transition
 from pnplive.kit.actor import Actor
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import enqueue
 from pnplive.payment import ledger
 from pnplive.payment.errors import ProviderError, RefundNotAllowed, RefundUnsupported
 from pnplive.payment.models import (
@@ -38,7 +39,6 @@ from pnplive.payment.models import (
 from pnplive.payment.providers.base import RefundRequest
 from pnplive.payment.providers.registry import Providers
 from pnplive.user.models import User
-from pnplive.worker.queue import enqueue
 
 REFUND_JOB = "refund"
 ADMIN_ALERT_JOB = "admin_alert"

@@ -10,7 +10,6 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pnplive.availability.slots import MIN_DURATION
 from pnplive.performer.models import Lifecycle, Performer, Visibility
 
 
@@ -52,12 +51,6 @@ def bookable() -> ColumnElement[bool]:
     return (Performer.status == Lifecycle.ACTIVE.value) & (
         Performer.visibility == Visibility.PUBLIC.value
     )
-
-
-def shortest_duration(p: Performer) -> int:
-    """The shortest call this performer takes, on the 15-minute grid."""
-    d = max(MIN_DURATION, p.min_duration)
-    return d + (-d % 15)
 
 
 async def admin_list(

@@ -21,17 +21,17 @@ from pnplive.api.deps import (
 )
 from pnplive.api.idempotent import IdempotencyKeyHeader, run
 from pnplive.availability.matching import Wish
-from pnplive.availability.service import performer_slots
 from pnplive.availability.slots import check_duration, local_day_bounds
 from pnplive.booking import service as bookings
 from pnplive.booking.instant import place_instant_hold
 from pnplive.booking.service import slot_rules
 from pnplive.catalog.browse import browse
 from pnplive.catalog.matching import smart_match
+from pnplive.catalog.slots import performer_slots, shortest_duration
 from pnplive.errors import InvalidInput, NotFound
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
-from pnplive.performer.queries import BrowseFilters, BrowseSort, shortest_duration
+from pnplive.performer.queries import BrowseFilters, BrowseSort
 from pnplive.performer.queries import bookable as bookable_clause
 from pnplive.user.service import check_timezone
 
