@@ -210,15 +210,6 @@ class Principal:
             return "unverified"
         return "prime" if self.user.is_prime else "free"
 
-    @property
-    def actor(self) -> str:
-        """How booking history names this caller."""
-        if self.is_admin:
-            return "admin"
-        if self.performer is not None:
-            return "performer"
-        return "user"
-
     def as_actor(self) -> Actor:
         """This caller as the domains record who acted."""
         token_id = self.token.id if self.token is not None else None
