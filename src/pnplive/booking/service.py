@@ -549,8 +549,8 @@ class Cancellation:
     booking: Booking
     refund: Refund
     was_paid: bool
-    by: Party = Party.SYSTEM  # as whom the actor cancelled
-    actor_id: int | None = None  # the member account that did, when there is one
+    by: Party  # as whom the actor cancelled
+    actor_id: int | None  # the member account that did, when there is one
 
 
 async def cancel(
