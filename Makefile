@@ -48,3 +48,4 @@ bench: install
 	$(BIN)/python -m bench.broadcast_bench
 	$(BIN)/python -m bench.worker_bench
 	$(BIN)/python -m bench.bot_bench
+	$(BIN)/python -m bench.matching_bench

@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
+from pnplive.availability import editing
 from pnplive.booking import service
 from pnplive.booking.errors import SlotTaken
 from pnplive.booking.models import Booking
@@ -72,7 +73,7 @@ async def prepare(url: str, n_performers: int, n_users: int) -> tuple[list[Perfo
                 ),
                 NOW,
             )
-            await performers.set_weekly(
+            await editing.set_weekly(
                 s, p, [WeeklyRuleIn(weekday=d, start="00:00", end="24:00") for d in range(7)], NOW
             )
             ps.append(p)

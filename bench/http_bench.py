@@ -40,6 +40,7 @@ from sqlalchemy.engine import make_url
 
 from pnplive.auth import tokens
 from pnplive.auth.initdata import sign
+from pnplive.availability import editing
 from pnplive.booking.models import Booking
 from pnplive.booking.states import OCCUPYING
 from pnplive.kit.db import Database
@@ -136,7 +137,7 @@ async def seed(url: str, n_performers: int, n_users: int) -> tuple[list[int], li
                     ),
                     now,
                 )
-                await performers.set_weekly(
+                await editing.set_weekly(
                     s,
                     p,
                     [WeeklyRuleIn(weekday=d, start="00:00", end="24:00") for d in range(7)],

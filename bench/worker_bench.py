@@ -28,6 +28,7 @@ from tests.fakes.bot_api import TOKEN, FakeBotApi
 from pnplive.booking.models import Booking
 from pnplive.kit.clock import SystemClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import Job
 from pnplive.kit.migrate import upgrade
 from pnplive.notification.jobs import handlers
 from pnplive.notification.planner import NOTIFY_JOB
@@ -36,7 +37,6 @@ from pnplive.notification.telegram import TelegramNotifier, make_bot
 from pnplive.performer import service as performers
 from pnplive.performer.schemas import PerformerCreate
 from pnplive.user.models import User
-from pnplive.worker.models import Job
 from pnplive.worker.runner import Runner, RunnerConfig
 
 LEADS = (60, 15)

@@ -8,6 +8,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pnplive.availability import editing
+from pnplive.booking.models import Booking
+from pnplive.kit.actor import SYSTEM, Actor
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
 from pnplive.performer.schemas import PerformerCreate, WeeklyRuleIn
@@ -61,10 +64,23 @@ async def make_performer(
     }
     data.update(fields)
     performer = await performers.create(session, PerformerCreate.model_validate(data), now)
-    await performers.set_weekly(
+    await editing.set_weekly(
         session,
         performer,
         [WeeklyRuleIn(weekday=d, start=a, end=b) for d, a, b in (weekly or ALL_WEEK_9_TO_21)],
         now,
     )
     return performer
+
+
+def actor_as(party: str, booking: Booking) -> Actor:
+    """An actor standing to ``booking`` as ``party`` (user, performer, admin, system)."""
+    if party == "user":
+        return Actor.member(booking.user_id)
+    if party == "performer":
+        return Actor.of_performer(booking.performer_id)
+    if party == "admin":
+        return Actor.admin()
+    if party == "system":
+        return SYSTEM
+    raise ValueError(party)

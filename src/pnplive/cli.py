@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy import select
 
-from pnplive.availability.service import performer_slots
 from pnplive.availability.slots import check_duration, local_day_bounds
 from pnplive.booking.rules import BookingRules
 from pnplive.booking.service import slot_rules
+from pnplive.catalog.slots import performer_slots
 from pnplive.config import get_settings
 from pnplive.kit import migrate
 from pnplive.kit.clock import SystemClock

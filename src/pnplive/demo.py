@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pnplive.availability import editing
 from pnplive.kit.actor import CLI
 from pnplive.performer import service as performers
 from pnplive.performer.schemas import PerformerCreate, WeeklyRuleIn
@@ -98,7 +99,7 @@ async def seed(session: AsyncSession, now: datetime, terms_version: str = "1") -
         if data["username"] == "luna":
             data["user_telegram_id"] = PERFORMER_TG  # Luna runs her profile from the bot
         p = await performers.create(session, PerformerCreate.model_validate(data), now)
-        await performers.set_weekly(
+        await editing.set_weekly(
             session, p, [WeeklyRuleIn(weekday=d, start=a, end=b) for d, a, b in weekly], now
         )
         out.append(f"performer {p.username} ({p.timezone}) with {len(weekly)} weekly intervals")

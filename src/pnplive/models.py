@@ -6,6 +6,7 @@ from pnplive.booking.idempotency import IdempotencyKey
 from pnplive.booking.models import Booking, BookingEvent, SlotCell
 from pnplive.calendar.models import CalendarFeed
 from pnplive.earning.models import Payout
+from pnplive.kit.jobs import Job
 from pnplive.kit.orm import Base
 from pnplive.moderation.models import Violation, ViolationOverride
 from pnplive.notification.models import Broadcast, BroadcastDelivery, Subscription
@@ -14,7 +15,6 @@ from pnplive.performer.models import Performer, PerformerPhoto
 from pnplive.review.models import Review
 from pnplive.user.models import User, UserEvent
 from pnplive.video.models import CallActivity, CallPass, CallRoom
-from pnplive.worker.models import Job
 
 metadata = Base.metadata
 

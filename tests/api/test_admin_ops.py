@@ -7,7 +7,7 @@ import pytest
 
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
-from pnplive.worker.models import Job
+from pnplive.kit.jobs import Job
 from pnplive.worker.runner import RunnerConfig
 
 pytestmark = pytest.mark.asyncio
@@ -17,7 +17,7 @@ async def test_admins_list_and_retry_dead_jobs(
     db: Database, clock: FrozenClock, client: httpx.AsyncClient
 ) -> None:
     from pnplive.auth import tokens
-    from pnplive.worker.queue import enqueue
+    from pnplive.kit.jobs import enqueue
     from pnplive.worker.runner import Runner
 
     async def broken(payload: dict[str, object]) -> None:

@@ -11,13 +11,13 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from pnplive.availability import editing
 from pnplive.booking import service as bookings
 from pnplive.booking.idempotency import IdempotencyKey
 from pnplive.booking.models import Booking, SlotCell
 from pnplive.booking.rules import BookingRules
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
-from pnplive.performer import service as performer_service
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
 from tests.api.support import (
@@ -295,7 +295,7 @@ async def test_performer_rules_have_their_codes(
     async with db.transaction() as s:
         paused = await make_performer(s, clock.now(), status="paused")
         empty = await make_performer(s, clock.now())
-        await performer_service.set_weekly(s, empty, [], clock.now())
+        await editing.set_weekly(s, empty, [], clock.now())
         member = await make_user(s, clock.now())
         await make_performer(s, clock.now(), user_telegram_id=member.telegram_id)
     for target, code, who in [

@@ -8,11 +8,18 @@ import pytest
 from sqlalchemy import select
 
 from pnplive.booking import service
-from pnplive.booking.errors import CancelNotAllowed, RescheduleNotAllowed, SlotTaken
+from pnplive.booking.errors import (
+    CancelNotAllowed,
+    ConsentRequired,
+    NotYourBooking,
+    RescheduleNotAllowed,
+    SlotTaken,
+)
 from pnplive.booking.models import Booking, BookingEvent, SlotCell
 from pnplive.booking.rules import BookingRules
 from pnplive.booking.service import PaymentOutcome
 from pnplive.booking.states import Status
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.performer import service as performers
@@ -20,6 +27,7 @@ from pnplive.performer.models import Performer
 from pnplive.performer.schemas import PerformerUpdate
 from pnplive.user.models import User
 from tests.booking.test_holds import at, hold, setup
+from tests.factories import actor_as
 
 RULES = BookingRules()
 pytestmark = pytest.mark.asyncio
@@ -116,9 +124,7 @@ async def test_user_cancellation_follows_the_policy(db: Database, clock: FrozenC
     await pay(db, clock, b)
     async with db.transaction() as s:
         booking = await service.get_booking(s, b.public_id)
-        c = await service.cancel(
-            s, booking, by="user", actor_id=user.id, now=clock.now(), rules=RULES
-        )
+        c = await service.cancel(s, booking, by=Actor.member(user.id), now=clock.now(), rules=RULES)
     assert c.was_paid and c.refund.amount == b.amount
     b = await reload(db, b)
     assert b.status == Status.CANCELLED and b.cancelled_by == "user"
@@ -134,13 +140,11 @@ async def test_user_cannot_cancel_after_the_cutoff(db: Database, clock: FrozenCl
     with pytest.raises(CancelNotAllowed):
         async with db.transaction() as s:
             booking = await service.get_booking(s, b.public_id)
-            await service.cancel(
-                s, booking, by="user", actor_id=user.id, now=clock.now(), rules=RULES
-            )
+            await service.cancel(s, booking, by=Actor.member(user.id), now=clock.now(), rules=RULES)
     async with db.transaction() as s:
         booking = await service.get_booking(s, b.public_id)
         c = await service.cancel(
-            s, booking, by="performer", actor_id=None, now=clock.now(), rules=RULES
+            s, booking, by=actor_as("performer", booking), now=clock.now(), rules=RULES
         )
     assert c.refund.amount == b.amount
 
@@ -164,8 +168,7 @@ async def test_reschedule_moves_cells_and_keeps_the_price(db: Database, clock: F
                 booking,
                 p,
                 new_start=at(clock, hour=15, minute=30),
-                by="admin",
-                actor_id=None,
+                by=Actor.admin(),
                 now=clock.now(),
                 rules=RULES,
             )
@@ -178,8 +181,7 @@ async def test_reschedule_moves_cells_and_keeps_the_price(db: Database, clock: F
             booking,
             p,
             new_start=at(clock, hour=17),
-            by="user",
-            actor_id=u1.id,
+            by=Actor.member(u1.id),
             now=clock.now(),
             rules=RULES,
         )
@@ -207,8 +209,7 @@ async def test_only_confirmed_bookings_move(db: Database, clock: FrozenClock) ->
                 booking,
                 p,
                 new_start=at(clock, hour=17),
-                by="user",
-                actor_id=user.id,
+                by=Actor.member(user.id),
                 now=clock.now(),
                 rules=RULES,
             )
@@ -232,3 +233,61 @@ async def test_the_payment_deadline_never_passes_the_start(
         await service.confirm_hold(s, b, now=clock.now(), rules=RULES, actor_id=u.id)
     assert b.start_at - clock.now() < timedelta(minutes=RULES.payment_timeout_minutes)
     assert b.expires_at == b.start_at
+
+
+async def test_the_service_refuses_whoever_may_not_cancel_or_move(
+    db: Database, clock: FrozenClock
+) -> None:
+    performer, (owner, stranger) = await setup(db, clock, users=2)
+    b = await pending(db, clock, owner, performer, days=3)
+    await pay(db, clock, b)
+    async with db.transaction() as s:
+        booking = await service.get_booking(s, b.public_id, lock=True)
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        with pytest.raises(NotYourBooking):
+            await service.cancel(
+                s, booking, by=Actor.member(stranger.id), now=clock.now(), rules=RULES
+            )
+        with pytest.raises(NotYourBooking):
+            await service.cancel(
+                s, booking, by=Actor.of_performer(p.id + 1), now=clock.now(), rules=RULES
+            )
+        with pytest.raises(ConsentRequired):
+            await service.reschedule(
+                s,
+                booking,
+                p,
+                new_start=at(clock, hour=17, days=3),
+                by=Actor.of_performer(p.id),
+                now=clock.now(),
+                rules=RULES,
+            )
+    assert (await reload(db, b)).status == Status.CONFIRMED
+    # The history names the party, as it always has: "user", "performer", "admin".
+    async with db.transaction() as s:
+        booking = await service.get_booking(s, b.public_id, lock=True)
+        p = await s.get(Performer, performer.id)
+        assert p is not None
+        await service.reschedule(
+            s,
+            booking,
+            p,
+            new_start=at(clock, hour=17, days=3),
+            by=Actor.admin(user_id=owner.id),  # an admin acts as an admin, even on their own
+            now=clock.now(),
+            rules=RULES,
+        )
+        await service.cancel(
+            s, booking, by=Actor.of_performer(p.id, user_id=None), now=clock.now(), rules=RULES
+        )
+    async with db.transaction() as s:
+        actors = (
+            await s.scalars(
+                select(BookingEvent.actor)
+                .where(BookingEvent.booking_id == b.id)
+                .order_by(BookingEvent.id)
+            )
+        ).all()
+    assert actors[-2:] == ["admin", "performer"]
+    assert (await reload(db, b)).cancelled_by == "performer"

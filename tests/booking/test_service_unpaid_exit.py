@@ -13,15 +13,16 @@ from sqlalchemy import select
 from pnplive.booking import service
 from pnplive.booking.models import Booking
 from pnplive.booking.states import Status
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import Job
 from pnplive.payment import service as payments
 from pnplive.payment.models import Payment, PaymentStatus
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
 from pnplive.worker.app import build_runner
-from pnplive.worker.models import Job
-from tests.factories import make_user
+from tests.factories import actor_as, make_user
 from tests.payment import support
 
 PROVIDERS = support.all_providers()
@@ -110,7 +111,7 @@ async def test_a_cancellation_closes_the_checkout(
     setup, p = await payable(db, clock)
     async with db.transaction() as s:
         b = await service.get_booking(s, setup.booking_id, lock=True)
-        c = await service.cancel(s, b, by=by, actor_id=None, now=clock.now(), rules=RULES)
+        c = await service.cancel(s, b, by=actor_as(by, b), now=clock.now(), rules=RULES)
         assert not c.was_paid
     assert (await support.booking(db, setup.booking_id)).status == Status.CANCELLED
     await assert_closed(db, clock, setup, p)
@@ -132,7 +133,7 @@ async def test_the_job_is_written_in_the_same_transaction(db: Database, clock: F
     with pytest.raises(Abandon):
         async with db.transaction() as s:
             b = await service.get_booking(s, setup.booking_id, lock=True)
-            await service.cancel(s, b, by="user", actor_id=None, now=clock.now(), rules=RULES)
+            await service.cancel(s, b, by=actor_as("user", b), now=clock.now(), rules=RULES)
             closing = select(Job).where(Job.kind == service.CLOSE_CHECKOUTS_JOB)
             assert len((await s.scalars(closing)).all()) == 1
             raise Abandon
@@ -163,7 +164,7 @@ async def test_paying_or_dropping_a_bare_hold_writes_no_job(
             now=clock.now(),
             rules=RULES,
         )
-        await service.cancel(s, held, by="user", actor_id=user.id, now=clock.now(), rules=RULES)
+        await service.cancel(s, held, by=Actor.member(user.id), now=clock.now(), rules=RULES)
     clock.advance(minutes=RULES.hold_minutes)
     await build_runner(db, clock, PROVIDERS).tick()
     assert await close_jobs(db) == []
@@ -190,7 +191,7 @@ async def test_a_checkout_still_being_created_is_closed_once_it_exists(
     assert prepared.request is not None and prepared.provider is not None
     async with db.transaction() as s:
         b = await service.get_booking(s, setup.booking_id, lock=True)
-        await service.cancel(s, b, by="user", actor_id=None, now=clock.now(), rules=RULES)
+        await service.cancel(s, b, by=actor_as("user", b), now=clock.now(), rules=RULES)
     runner = build_runner(db, clock, PROVIDERS)
     await runner.tick()
     (job,) = await close_jobs(db)

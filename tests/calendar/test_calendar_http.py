@@ -13,6 +13,7 @@ from icalendar import Calendar
 from pnplive.api.app import create_app
 from pnplive.booking import service as bookings
 from pnplive.booking.states import Status
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.performer.models import Performer
@@ -88,8 +89,7 @@ async def test_a_reschedule_bumps_the_sequence_and_a_cancel_marks_it_cancelled(
             b,
             p,
             new_start=b.start_at + timedelta(hours=1),
-            by="admin",
-            actor_id=None,
+            by=Actor.admin(),
             now=clock.now(),
             rules=RULES,
         )

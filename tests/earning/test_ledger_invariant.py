@@ -24,7 +24,7 @@ from pnplive.payment import refunds, service
 from pnplive.payment.errors import PayoutNotAllowed, RefundNotAllowed
 from pnplive.payment.models import LedgerEntry, Payment, PaymentStatus, Refund, RefundStatus
 from pnplive.performer.models import Performer
-from tests.factories import make_performer, make_user
+from tests.factories import actor_as, make_performer, make_user
 from tests.payment import support
 from tests.payment.signers import Paid, SandboxSigner
 
@@ -117,7 +117,7 @@ async def run_plan(db: Database, clock: FrozenClock, plan: Plan, hour: int) -> N
             try:
                 async with s.begin_nested():
                     await refunds.cancel_booking(
-                        s, b, by=plan.cancel_by, actor_id=None, now=clock.now(), rules=rules
+                        s, b, by=actor_as(plan.cancel_by, b), now=clock.now(), rules=rules
                     )
             except PnpError as exc:  # a refused cancellation changes nothing
                 assert exc.status == 409

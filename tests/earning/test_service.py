@@ -14,6 +14,7 @@ from pnplive.kit.db import Database
 from pnplive.payment import refunds, service
 from pnplive.payment.errors import PayoutNotAllowed
 from pnplive.payment.models import LedgerEntry, LedgerIsAppendOnly
+from tests.factories import actor_as
 from tests.payment import support
 from tests.payment.signers import SandboxSigner
 
@@ -137,9 +138,7 @@ async def test_refund_cancellation_after_a_plain_booking_cancel(
     async with db.transaction() as s:
         b = await bookings.get_booking(s, setup.booking_id)
         done = await bookings.cancel(
-            s, b, by="performer", actor_id=None, now=clock.now(), rules=support.RULES
+            s, b, by=actor_as("performer", b), now=clock.now(), rules=support.RULES
         )
-        r = await refunds.refund_cancellation(
-            s, done, by="performer", actor_id=None, now=clock.now()
-        )
+        r = await refunds.refund_cancellation(s, done, now=clock.now())
         assert r is not None and r.amount == 3000

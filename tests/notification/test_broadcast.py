@@ -122,7 +122,7 @@ async def test_a_restart_mid_way_resends_nothing(
 async def test_a_long_broadcast_continues_as_a_new_job(
     db: Database, clock: FrozenClock, bot_api: FakeBotApi, notifier: TelegramNotifier
 ) -> None:
-    from pnplive.worker.models import Job
+    from pnplive.kit.jobs import Job
 
     performer, _ = await followers(db, clock, 30)
     bid = await start(db, clock, performer)

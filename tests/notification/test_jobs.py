@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from pnplive.booking import service as bookings
 from pnplive.booking.models import Booking
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import Job, enqueue
 from pnplive.notification import planner
 from pnplive.notification.jobs import handlers
 from pnplive.notification.settings import NotificationSettings
@@ -19,8 +21,6 @@ from pnplive.payment import refunds
 from pnplive.payment import service as payments
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
-from pnplive.worker.models import Job
-from pnplive.worker.queue import enqueue
 from pnplive.worker.runner import Runner, RunnerConfig
 from tests.factories import make_performer, make_user
 from tests.fakes.bot_api import FakeBotApi
@@ -146,8 +146,7 @@ async def test_a_reschedule_moves_the_reminders(
             b,
             p,
             new_start=at(clock, days=3, hour=18),
-            by="admin",
-            actor_id=None,
+            by=Actor.admin(),
             now=clock.now(),
             rules=RULES,
         )
@@ -178,7 +177,7 @@ async def test_a_cancellation_removes_the_reminders_and_says_the_refund(
         b = await s.get(Booking, booking.id)
         assert b is not None
         await refunds.cancel_booking(
-            s, b, by="admin", actor_id=None, now=clock.now(), rules=RULES, reason="ill"
+            s, b, by=Actor.admin(), now=clock.now(), rules=RULES, reason="ill"
         )
     await r.tick()  # the announcement removes the reminders and plans the notices
     assert await pending_notices(db) == []

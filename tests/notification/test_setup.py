@@ -7,11 +7,11 @@ import pytest
 from pnplive.config import Settings
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import enqueue
 from pnplive.notification.settings import NotificationSettings
 from pnplive.notification.setup import notifier_from_settings
 from pnplive.notification.telegram import TelegramNotifier
 from pnplive.worker.app import build_runner
-from pnplive.worker.queue import enqueue
 from tests.factories import make_user
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 

@@ -13,12 +13,12 @@ from pnplive.booking.models import Booking, BookingEvent, SlotCell
 from pnplive.booking.rules import BookingRules
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import Job
 from pnplive.payment.models import LedgerEntry, Payment, Refund, WebhookEvent
 from pnplive.payment.providers.registry import Providers, build
 from pnplive.payment.settings import PaymentSettings
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
-from pnplive.worker.models import Job
 from tests.factories import make_performer, make_user
 
 RULES = BookingRules()

@@ -14,6 +14,7 @@ import respx
 from sqlalchemy import event, update
 
 from pnplive.booking import service as bookings
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.payment import refunds, service
@@ -124,8 +125,7 @@ async def test_every_writer_takes_performer_then_booking_then_payment(
             b,
             performer,
             new_start=support.at(clock, days=3),
-            by="admin",
-            actor_id=None,
+            by=Actor.admin(),
             now=clock.now(),
             rules=support.RULES,
         )
@@ -136,8 +136,6 @@ async def test_every_writer_takes_performer_then_booking_then_payment(
     log.taken.clear()
     async with db.transaction() as s:
         b = await bookings.get_booking(s, booking_id, lock=True)
-        await refunds.cancel_booking(
-            s, b, by="admin", actor_id=None, now=clock.now(), rules=support.RULES
-        )
+        await refunds.cancel_booking(s, b, by=Actor.admin(), now=clock.now(), rules=support.RULES)
     assert "payments" in log.taken and "bookings" in log.taken
     log.assert_in_order()

@@ -20,6 +20,7 @@ from pnplive.kit.db import Database
 from pnplive.payment import refunds, service
 from pnplive.payment.errors import RefundNotAllowed
 from pnplive.payment.models import LedgerEntry, Payment, PaymentStatus, RefundStatus
+from tests.factories import actor_as
 from tests.payment import support
 from tests.payment.signers import (
     FORM,
@@ -75,7 +76,7 @@ async def cancel(db: Database, clock: FrozenClock, booking_id: str, by: str) -> 
     async with db.transaction() as s:
         b = await bookings.get_booking(s, booking_id)
         done = await refunds.cancel_booking(
-            s, b, by=by, actor_id=None, now=clock.now(), rules=support.RULES
+            s, b, by=actor_as(by, b), now=clock.now(), rules=support.RULES
         )
         return done.refund.public_id if done.refund else None
 

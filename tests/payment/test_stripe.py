@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from pnplive.booking.models import Booking, SlotCell
 from pnplive.booking.states import Status
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.payment import refunds, service
@@ -235,7 +236,7 @@ async def test_refund_goes_to_stripe_once_with_our_idempotency_key(
         b = await s.scalar(select(Booking).where(Booking.public_id == booking_id))
         assert b is not None
         done = await refunds.cancel_booking(
-            s, b, by="admin", actor_id=None, now=clock.now(), rules=support.RULES, reason="ill"
+            s, b, by=Actor.admin(), now=clock.now(), rules=support.RULES, reason="ill"
         )
         assert done.refund is not None
         refund_id, key = done.refund.public_id, done.refund.idempotency_key

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from pnplive.config import Settings
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import Job
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer, Presence
 from pnplive.performer.presence import ONLINE_JOB
 from pnplive.worker.app import build_runner
-from pnplive.worker.models import Job
 from tests.factories import make_performer
 
 

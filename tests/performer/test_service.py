@@ -7,12 +7,15 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
+from pnplive.availability import editing
+from pnplive.booking import coverage
 from pnplive.booking import service as bookings
 from pnplive.booking.errors import AccessDenied
 from pnplive.booking.instant import place_instant_hold
 from pnplive.booking.models import Booking
 from pnplive.booking.rules import BookingRules
 from pnplive.errors import Conflict
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.performer import service
@@ -73,9 +76,11 @@ async def test_blocking_over_a_booking_lists_it_as_a_conflict(
     async with db.transaction() as s:
         p = await s.get(Performer, performer.id)
         assert p is not None
-        _, found = await service.block(
-            s, p, at(clock, hour=9), at(clock, hour=12), "dentist", clock.now()
-        )
+        found = (
+            await coverage.block(
+                s, p, at(clock, hour=9), at(clock, hour=12), "dentist", clock.now()
+            )
+        ).conflicts
         assert [c.public_id for c in found] == [b.public_id]
         # The booking is kept, not dropped.
         assert (await bookings.get_booking(s, b.public_id)).status == "held"
@@ -91,12 +96,14 @@ async def test_a_schedule_change_lists_conflicts_and_nothing_else(
     async with db.transaction() as s:
         p = await s.get(Performer, performer.id)
         assert p is not None
-        found = await service.set_weekly(
-            s,
-            p,
-            [WeeklyRuleIn(weekday=d, start="12:00", end="21:00") for d in range(7)],
-            clock.now(),
-        )
+        found = (
+            await coverage.set_weekly(
+                s,
+                p,
+                [WeeklyRuleIn(weekday=d, start="12:00", end="21:00") for d in range(7)],
+                clock.now(),
+            )
+        ).conflicts
     assert [c.public_id for c in found] == [early.public_id]
     assert late.public_id not in [c.public_id for c in found]
 
@@ -122,7 +129,7 @@ async def test_availability_is_needed_to_book(db: Database, clock: FrozenClock) 
     async with db.transaction() as s:
         p = await s.get(Performer, performer.id)
         assert p is not None
-        await service.set_weekly(s, p, [], clock.now())
+        await editing.set_weekly(s, p, [], clock.now())
     with pytest.raises(AccessDenied) as info:
         await hold(db, clock, user, performer, at(clock), 30)
     assert info.value.code == "no_availability"
@@ -130,7 +137,7 @@ async def test_availability_is_needed_to_book(db: Database, clock: FrozenClock) 
     async with db.transaction() as s:
         p = await s.get(Performer, performer.id)
         assert p is not None
-        await service.add_extra(s, p, at(clock, hour=20), at(clock, hour=22), "special")
+        await editing.add_extra(s, p, at(clock, hour=20), at(clock, hour=22), "special")
     b = await hold(db, clock, user, performer, at(clock, hour=20, minute=30), 60)
     assert b.start_at - at(clock, hour=20) == timedelta(minutes=30)
 
@@ -158,15 +165,17 @@ async def test_an_instant_call_outside_the_weekly_hours_is_no_conflict(
     async with db.transaction() as s:
         p = await s.get(Performer, performer.id)
         assert p is not None
-        found = await service.set_weekly(
-            s,
-            p,
-            [WeeklyRuleIn(weekday=d, start="19:00", end="21:00") for d in range(7)],
-            clock.now(),
-        )
+        found = (
+            await coverage.set_weekly(
+                s,
+                p,
+                [WeeklyRuleIn(weekday=d, start="19:00", end="21:00") for d in range(7)],
+                clock.now(),
+            )
+        ).conflicts
         assert [c.public_id for c in found] == [regular.public_id]
         assert now_call.public_id not in [
-            c.public_id for c in await service.conflicts(s, p, clock.now())
+            c.public_id for c in await coverage.conflicts(s, p, clock.now())
         ]
 
 
@@ -188,18 +197,19 @@ async def test_an_instant_call_moved_to_a_slot_is_checked_like_any_booking(
             booking,
             p,
             new_start=at(clock, hour=20),
-            by="admin",
-            actor_id=None,
+            by=Actor.admin(),
             now=clock.now(),
             rules=rules,
         )
     async with db.transaction() as s:
         p = await s.get(Performer, performer.id)
         assert p is not None
-        found = await service.set_weekly(
-            s,
-            p,
-            [WeeklyRuleIn(weekday=d, start="09:00", end="12:00") for d in range(7)],
-            clock.now(),
-        )
+        found = (
+            await coverage.set_weekly(
+                s,
+                p,
+                [WeeklyRuleIn(weekday=d, start="09:00", end="12:00") for d in range(7)],
+                clock.now(),
+            )
+        ).conflicts
     assert [c.public_id for c in found] == [b.public_id]

@@ -11,8 +11,10 @@ from pnplive.booking import service as bookings
 from pnplive.booking.models import BookingEvent
 from pnplive.booking.states import Status
 from pnplive.earning import service as earning
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import Job
 from pnplive.payment import ledger as ledger_service
 from pnplive.payment.models import LedgerEntry, Refund
 from pnplive.performer.models import Lifecycle, Performer, Presence
@@ -20,7 +22,6 @@ from pnplive.video import joins
 from pnplive.video.joins import Entry
 from pnplive.video.models import CallActivity, RoomStatus, Side
 from pnplive.video.timing import CallTiming
-from pnplive.worker.models import Job
 from tests.payment.support import RULES
 from tests.video.support import (
     VIDEO,
@@ -217,7 +218,7 @@ async def test_a_reschedule_moves_the_room_and_the_checks(db: Database, clock: F
         p = await s.get(Performer, b.performer_id)
         assert p is not None
         await bookings.reschedule(
-            s, b, p, new_start=new_start, by="admin", actor_id=None, now=clock.now(), rules=RULES
+            s, b, p, new_start=new_start, by=Actor.admin(), now=clock.now(), rules=RULES
         )
     await run_due(runner)
     assert [r.not_before for r in provider.opened] == [

@@ -10,7 +10,7 @@ import pytest
 
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
-from pnplive.worker.queue import enqueue
+from pnplive.kit.jobs import enqueue
 from pnplive.worker.runner import Runner, RunnerConfig
 
 JOBS = 300

@@ -12,8 +12,7 @@ from pnplive.booking.models import Booking
 from pnplive.booking.states import Status
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
-from pnplive.worker.models import Job
-from pnplive.worker.queue import enqueue
+from pnplive.kit.jobs import Job, enqueue
 from pnplive.worker.runner import Runner, RunnerConfig, backoff, claim
 from tests.booking.test_holds import at, hold, setup
 

@@ -210,24 +210,16 @@ class Principal:
             return "unverified"
         return "prime" if self.user.is_prime else "free"
 
-    @property
-    def actor(self) -> str:
-        """How booking history names this caller."""
-        if self.is_admin:
-            return "admin"
-        if self.performer is not None:
-            return "performer"
-        return "user"
-
     def as_actor(self) -> Actor:
         """This caller as the domains record who acted."""
         token_id = self.token.id if self.token is not None else None
         if self.is_integration:
             return Actor(ActorKind.INTEGRATION, token_id=token_id)
+        performer_id = self.performer.id if self.performer is not None else None
         if self.is_admin:
-            return Actor.admin(user_id=self.actor_id, token_id=token_id)
-        if self.performer is not None:
-            return Actor(ActorKind.PERFORMER, user_id=self.actor_id)
+            return Actor.admin(user_id=self.actor_id, token_id=token_id, performer_id=performer_id)
+        if performer_id is not None:
+            return Actor.of_performer(performer_id, user_id=self.actor_id)
         assert self.user is not None
         return Actor.member(self.user.id)
 

@@ -10,8 +10,8 @@ from pnplive.availability.models import BlockedInterval, ExtraAvailability, Week
 from pnplive.booking.models import Booking, BookingEvent
 from pnplive.booking.policy import Refund
 from pnplive.booking.states import Status
+from pnplive.catalog import offer
 from pnplive.kit.money import Money
-from pnplive.performer import offer
 from pnplive.performer.models import Performer, Presence
 from pnplive.user.models import User
 from pnplive.video.view import CallView

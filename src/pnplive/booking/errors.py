@@ -43,3 +43,13 @@ class CancelNotAllowed(Conflict):
 
 class RescheduleNotAllowed(Conflict):
     code = "reschedule_not_allowed"
+
+
+class NotYourBooking(Forbidden):
+    code = "not_your_booking"
+
+
+class ConsentRequired(Forbidden):
+    """A performer moves a booking only with the member's consent (asked in the bot)."""
+
+    code = "user_consent_required"

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.booking.models import Booking
 from pnplive.booking.states import Status
-from pnplive.worker.queue import enqueue
+from pnplive.kit.jobs import enqueue
 
 CANCELLED_JOB = "booking_cancelled"
 EXPIRED_JOB = "booking_expired"

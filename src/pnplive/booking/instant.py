@@ -12,9 +12,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pnplive.availability import repository as avail_repo
 from pnplive.availability.slots import Busy, Interval
-from pnplive.booking import service
+from pnplive.booking import occupancy, service
 from pnplive.booking.models import CELL_MINUTES, Booking
 from pnplive.booking.rules import BookingRules
 from pnplive.errors import Conflict
@@ -67,7 +66,7 @@ async def place_instant_hold(
         end + timedelta(minutes=performer.buffer_after),
     )
     await lock_performer(session, performer.id)
-    busy = Busy.of(await avail_repo.busy_intervals(session, performer.id, occ.start, occ.end, now))
+    busy = Busy.of(await occupancy.busy_intervals(session, performer.id, occ.start, occ.end, now))
     if busy.overlaps(occ.start, occ.end):
         raise PerformerBusy("this performer has a call booked right now; pick a later slot")
 

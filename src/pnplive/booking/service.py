@@ -28,24 +28,26 @@ from pnplive.availability.slots import (
     occupied,
     slot_problem,
 )
-from pnplive.booking import events
+from pnplive.booking import events, occupancy
+from pnplive.booking.access import Party, may_cancel, may_reschedule
 from pnplive.booking.errors import (
     AccessDenied,
     BookingChanged,
     BookingNotFound,
     CancelNotAllowed,
     HoldInProgress,
-    RescheduleNotAllowed,
     SlotTaken,
     SlotUnavailable,
 )
 from pnplive.booking.models import CELL_MINUTES, Booking, BookingEvent, SlotCell
 from pnplive.booking.policy import Refund, cancellation_refund
+from pnplive.booking.pricing import call_price, split
 from pnplive.booking.rules import BookingRules
 from pnplive.booking.states import OCCUPYING, PAYABLE, UNPAID, Status, check_transition
+from pnplive.kit.actor import Actor
 from pnplive.kit.ids import new_public_id
+from pnplive.kit.jobs import enqueue
 from pnplive.kit.locks import lock_performer
-from pnplive.payment.pricing import call_price, split
 from pnplive.performer.models import Performer
 from pnplive.user.access import (
     MESSAGES,
@@ -56,7 +58,6 @@ from pnplive.user.access import (
     terms_current,
 )
 from pnplive.user.models import User
-from pnplive.worker.queue import enqueue
 
 CELL = timedelta(minutes=CELL_MINUTES)
 
@@ -261,7 +262,7 @@ async def _occupancy(
     ``replacing_for``: a user whose unpaid bookings are about to be replaced; they are not busy.
     """
     live, stale = [], []
-    rows = await avail_repo.occupancy(session, performer_id, start, end)
+    rows = await occupancy.occupancy(session, performer_id, start, end)
     for booking_id, user_id, status, expires_at, occ_start, occ_end in rows:
         if status in UNPAID and expires_at is not None and expires_at <= now:
             stale.append(booking_id)
@@ -548,36 +549,53 @@ class Cancellation:
     booking: Booking
     refund: Refund
     was_paid: bool
+    by: Party  # as whom the actor cancelled
+    actor_id: int | None  # the member account that did, when there is one
 
 
 async def cancel(
     session: AsyncSession,
     booking: Booking,
     *,
-    by: str,
-    actor_id: int | None,
+    by: Actor,
     now: datetime,
     rules: BookingRules,
     reason: str = "",
 ) -> Cancellation:
-    """Cancel and free the slot (F-BK-5); says what the policy refunds (payments pay it)."""
+    """Cancel and free the slot (F-BK-5); says what the policy refunds (payments pay it).
+
+    Raises ``NotYourBooking`` when ``by`` may not cancel this booking (``access.py``)."""
+    party = may_cancel(by, booking)
+    actor_id = by.user_id
     status = Status(booking.status)
     if status in UNPAID:
         await transition(
-            session, booking, Status.CANCELLED, actor=by, actor_id=actor_id, now=now, reason=reason
+            session,
+            booking,
+            Status.CANCELLED,
+            actor=party.value,
+            actor_id=actor_id,
+            now=now,
+            reason=reason,
         )
-        return Cancellation(booking, Refund(True, 0, 0, "nothing was paid"), was_paid=False)
+        return Cancellation(booking, Refund(True, 0, 0, "nothing was paid"), False, party, actor_id)
     if status is not Status.CONFIRMED:
         raise CancelNotAllowed(f"a {status.value} booking cannot be cancelled", status=status.value)
-    refund = cancellation_refund(rules.cancel_policy, by, booking.amount, now, booking.start_at)
+    refund = cancellation_refund(rules.cancel_policy, party, booking.amount, now, booking.start_at)
     if not refund.allowed:
         raise CancelNotAllowed(refund.reason)
     await transition(
-        session, booking, Status.CANCELLED, actor=by, actor_id=actor_id, now=now, reason=reason
+        session,
+        booking,
+        Status.CANCELLED,
+        actor=party.value,
+        actor_id=actor_id,
+        now=now,
+        reason=reason,
     )
-    booking.cancelled_by = by
+    booking.cancelled_by = party.value
     booking.cancel_reason = reason or None
-    return Cancellation(booking, refund, was_paid=True)
+    return Cancellation(booking, refund, True, party, actor_id)
 
 
 async def reschedule(
@@ -586,16 +604,15 @@ async def reschedule(
     performer: Performer,
     *,
     new_start: datetime,
-    by: str,
-    actor_id: int | None,
+    by: Actor,
     now: datetime,
     rules: BookingRules,
 ) -> Booking:
-    """Move a confirmed booking to another free slot (F-BK-6); duration and price are kept."""
-    if booking.status != Status.CONFIRMED:
-        raise RescheduleNotAllowed("only a confirmed booking can be moved")
-    if by == "user" and booking.start_at - now < timedelta(hours=rules.cancel_policy.cutoff_hours):
-        raise RescheduleNotAllowed("it is too close to the start to move this booking")
+    """Move a confirmed booking to another free slot (F-BK-6); duration and price are kept.
+
+    Raises ``NotYourBooking``, ``ConsentRequired`` or ``RescheduleNotAllowed`` when ``by`` may
+    not move it now (``access.py``)."""
+    party = may_reschedule(by, booking, now=now, cutoff_hours=rules.cancel_policy.cutoff_hours)
     srules = slot_rules(performer, booking.duration_minutes, rules)
     occ = occupied(new_start, srules)
     await lock_performer(session, performer.id)
@@ -603,7 +620,7 @@ async def reschedule(
         session, performer.id, performer.timezone, occ.start, occ.end
     )
     busy = Busy.of(
-        await avail_repo.busy_intervals(
+        await occupancy.busy_intervals(
             session, performer.id, occ.start, occ.end, now, exclude_booking_id=booking.id
         )
     )
@@ -632,8 +649,8 @@ async def reschedule(
         booking,
         from_status=booking.status,
         to_status=booking.status,
-        actor=by,
-        actor_id=actor_id,
+        actor=party.value,
+        actor_id=by.user_id,
         now=now,
         reason=f"rescheduled from {old_start.isoformat()}",
     )

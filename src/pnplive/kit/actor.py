@@ -23,14 +23,24 @@ class Actor:
     kind: ActorKind
     user_id: int | None = None  # the member account acting, when there is one
     token_id: int | None = None  # the API token acting, when there is one
+    performer_id: int | None = None  # the performer account of ``user_id``, when it has one
 
     @classmethod
     def member(cls, user_id: int) -> Actor:
         return cls(ActorKind.MEMBER, user_id=user_id)
 
     @classmethod
-    def admin(cls, user_id: int | None = None, token_id: int | None = None) -> Actor:
-        return cls(ActorKind.ADMIN, user_id=user_id, token_id=token_id)
+    def of_performer(cls, performer_id: int, user_id: int | None = None) -> Actor:
+        return cls(ActorKind.PERFORMER, user_id=user_id, performer_id=performer_id)
+
+    @classmethod
+    def admin(
+        cls,
+        user_id: int | None = None,
+        token_id: int | None = None,
+        performer_id: int | None = None,
+    ) -> Actor:
+        return cls(ActorKind.ADMIN, user_id=user_id, token_id=token_id, performer_id=performer_id)
 
     @property
     def is_staff(self) -> bool:

@@ -32,13 +32,13 @@ from pnplive.errors import NotFound
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.kit.i18n import N_, t
+from pnplive.kit.jobs import enqueue
 from pnplive.notification.messages import OutMessage
 from pnplive.notification.models import Broadcast, BroadcastDelivery, Subscription
 from pnplive.notification.notifier import Delivery, Notifier, RetryLater
 from pnplive.notification.pacing import Pacer
 from pnplive.performer.models import Performer
 from pnplive.user.models import User
-from pnplive.worker.queue import enqueue
 
 log = logging.getLogger(__name__)
 

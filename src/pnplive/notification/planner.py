@@ -17,11 +17,10 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.booking.models import Booking
+from pnplive.kit.jobs import Job, enqueue
 from pnplive.notification.kinds import Notice
 from pnplive.performer.models import Performer
 from pnplive.user.models import Role, User
-from pnplive.worker.models import Job
-from pnplive.worker.queue import enqueue
 
 NOTIFY_JOB = "notify"
 MEMBER, PERFORMER = "member", "performer"

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.booking.models import Booking
+from pnplive.booking.pricing import split
 from pnplive.payment.models import LedgerEntry, LedgerKind, Payment, PaymentStatus, Refund
-from pnplive.payment.pricing import split
 
 
 async def _exists(session: AsyncSession, source: str) -> bool:

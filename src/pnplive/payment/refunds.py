@@ -18,12 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.booking import service as bookings
+from pnplive.booking.access import Party
 from pnplive.booking.models import Booking
 from pnplive.booking.rules import BookingRules
 from pnplive.booking.service import Cancellation
 from pnplive.booking.states import Status, can_transition
+from pnplive.kit.actor import Actor
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import enqueue
 from pnplive.payment import ledger
 from pnplive.payment.errors import ProviderError, RefundNotAllowed, RefundUnsupported
 from pnplive.payment.models import (
@@ -36,7 +39,6 @@ from pnplive.payment.models import (
 from pnplive.payment.providers.base import RefundRequest
 from pnplive.payment.providers.registry import Providers
 from pnplive.user.models import User
-from pnplive.worker.queue import enqueue
 
 REFUND_JOB = "refund"
 ADMIN_ALERT_JOB = "admin_alert"
@@ -179,13 +181,12 @@ async def refund_cancellation(
     session: AsyncSession,
     cancellation: Cancellation,
     *,
-    by: str,
-    actor_id: int | None,
     now: datetime,
 ) -> Refund | None:
     """Owe what ``booking.service.cancel`` said the policy refunds (nothing if nothing paid).
 
     For callers that cancel through the booking service themselves."""
+    by = cancellation.by
     if not cancellation.was_paid or cancellation.refund.amount <= 0:
         return None
     payment = await refundable_payment(session, cancellation.booking)
@@ -203,8 +204,8 @@ async def refund_cancellation(
         cancellation.booking,
         amount=owed,
         reason=f"cancelled by {by}: {cancellation.refund.reason}",
-        requested_by="system" if by == "user" else by,
-        actor_id=actor_id,
+        requested_by="system" if by is Party.MEMBER else by.value,
+        actor_id=cancellation.actor_id,
         now=now,
     )
 
@@ -213,17 +214,18 @@ async def cancel_booking(
     session: AsyncSession,
     booking: Booking,
     *,
-    by: str,
-    actor_id: int | None,
+    by: Actor,
     now: datetime,
     rules: BookingRules,
     reason: str = "",
 ) -> CancelResult:
-    """Cancel (F-BK-5) and owe the refund the policy gives (full for performer/admin)."""
+    """Cancel (F-BK-5) and owe the refund the policy gives (full for performer/admin).
+
+    ``by`` must be allowed to cancel this booking (``booking/access.py``)."""
     cancellation = await bookings.cancel(
-        session, booking, by=by, actor_id=actor_id, now=now, rules=rules, reason=reason
+        session, booking, by=by, now=now, rules=rules, reason=reason
     )
-    refund = await refund_cancellation(session, cancellation, by=by, actor_id=actor_id, now=now)
+    refund = await refund_cancellation(session, cancellation, now=now)
     return CancelResult(cancellation, refund)
 
 

@@ -25,6 +25,7 @@ from pnplive.booking.service import PaymentOutcome
 from pnplive.booking.states import Status
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
+from pnplive.kit.jobs import enqueue
 from pnplive.kit.locks import lock_performer
 from pnplive.payment import ledger
 from pnplive.payment.errors import (
@@ -60,7 +61,6 @@ from pnplive.payment.refunds import (
     lock_payment,
     request_refund,
 )
-from pnplive.worker.queue import enqueue
 
 EXPIRE_CHECKOUT_JOB = "expire_checkout"
 CONFIRMED_JOB = "booking_confirmed"

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pnplive.kit.jobs import enqueue
 from pnplive.performer.models import Performer, Presence
-from pnplive.worker.queue import enqueue
 
 ONLINE_JOB = "performer_online"
 # A broadcast at most this often per performer, however often they toggle.

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pnplive.availability import repository as avail_repo
-from pnplive.availability.conflicts import Scheduled, conflicting
-from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
-from pnplive.availability.slots import Interval, available
-from pnplive.booking.models import Booking
-from pnplive.booking.states import OCCUPYING
 from pnplive.errors import Conflict, InvalidInput, NotFound
 from pnplive.performer.models import Lifecycle, Performer, PerformerPhoto, Presence, Visibility
 from pnplive.performer.presence import announce_online
-from pnplive.performer.schemas import PerformerCreate, PerformerFields, WeeklyRuleIn
+from pnplive.performer.schemas import PerformerCreate, PerformerFields
 from pnplive.user.models import User
 
 
@@ -116,100 +110,6 @@ async def update(
     return performer
 
 
-async def set_weekly(
-    session: AsyncSession, performer: Performer, rules: list[WeeklyRuleIn], now: datetime
-) -> list[Booking]:
-    """Replace the weekly schedule; returns the bookings it now conflicts with (F-AV-9)."""
-    await session.execute(delete(WeeklyRule).where(WeeklyRule.performer_id == performer.id))
-    for r in rules:
-        start, end = r.minutes()
-        session.add(
-            WeeklyRule(
-                performer_id=performer.id, weekday=r.weekday, start_minute=start, end_minute=end
-            )
-        )
-    performer.updated_at = now
-    await session.flush()
-    return await conflicts(session, performer, now)
-
-
-async def block(
-    session: AsyncSession,
-    performer: Performer,
-    start: datetime,
-    end: datetime,
-    reason: str,
-    now: datetime,
-) -> tuple[BlockedInterval, list[Booking]]:
-    if end <= start:
-        raise InvalidInput("a blocked interval must end after it starts")
-    item = BlockedInterval(performer_id=performer.id, start_at=start, end_at=end, reason=reason)
-    session.add(item)
-    await session.flush()
-    return item, await conflicts(session, performer, now)
-
-
-async def unblock(session: AsyncSession, performer: Performer, blocked_id: int) -> None:
-    result = await session.execute(
-        delete(BlockedInterval).where(
-            BlockedInterval.id == blocked_id, BlockedInterval.performer_id == performer.id
-        )
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        raise NotFound("no such blocked interval", blocked=blocked_id)
-
-
-async def add_extra(
-    session: AsyncSession, performer: Performer, start: datetime, end: datetime, note: str
-) -> ExtraAvailability:
-    if end <= start:
-        raise InvalidInput("extra availability must end after it starts")
-    item = ExtraAvailability(performer_id=performer.id, start_at=start, end_at=end, note=note)
-    session.add(item)
-    await session.flush()
-    return item
-
-
-async def remove_extra(
-    session: AsyncSession, performer: Performer, extra_id: int, now: datetime
-) -> list[Booking]:
-    result = await session.execute(
-        delete(ExtraAvailability).where(
-            ExtraAvailability.id == extra_id, ExtraAvailability.performer_id == performer.id
-        )
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        raise NotFound("no such extra availability", extra=extra_id)
-    return await conflicts(session, performer, now)
-
-
-async def conflicts(session: AsyncSession, performer: Performer, now: datetime) -> list[Booking]:
-    """Upcoming live bookings that the current availability no longer covers (none dropped)."""
-    upcoming = (
-        await session.scalars(
-            select(Booking)
-            .where(
-                Booking.performer_id == performer.id,
-                Booking.end_at > now,
-                avail_repo.live_occupancy(now),
-            )
-            .order_by(Booking.start_at)
-        )
-    ).all()
-    if not upcoming:
-        return []
-    lo = min(b.start_at for b in upcoming)
-    hi = max(b.end_at for b in upcoming)
-    schedule = await avail_repo.load_schedule(session, performer.id, performer.timezone, lo, hi)
-    offered = available(schedule, lo, hi)
-    bad = set(
-        conflicting(
-            [Scheduled(b.id, Interval(b.start_at, b.end_at), b.instant) for b in upcoming], offered
-        )
-    )
-    return [b for b in upcoming if b.id in bad and b.status in {s.value for s in OCCUPYING}]
-
-
 async def set_presence(
     session: AsyncSession, performer: Performer, presence: Presence, now: datetime
 ) -> bool:
@@ -242,16 +142,3 @@ async def pause(session: AsyncSession, performer: Performer, now: datetime) -> b
     performer.updated_at = now
     await session.flush()
     return True
-
-
-async def all_conflicts(
-    session: AsyncSession, now: datetime, performer_id: int | None = None
-) -> list[tuple[Performer, Booking]]:
-    """Every upcoming booking a schedule no longer covers, performer by performer (F-AV-9)."""
-    q = select(Performer).order_by(Performer.id)
-    if performer_id is not None:
-        q = q.where(Performer.id == performer_id)
-    out: list[tuple[Performer, Booking]] = []
-    for p in (await session.scalars(q)).all():
-        out.extend((p, b) for b in await conflicts(session, p, now))
-    return out

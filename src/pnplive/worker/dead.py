@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.errors import Conflict, NotFound
-from pnplive.worker.models import Job
+from pnplive.kit.jobs import Job
 
 # Done with an error kept: the runner gave up (a job that succeeded has its error cleared).
 DEAD = and_(Job.done_at.is_not(None), Job.last_error.is_not(None))

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
-from pnplive.worker.models import Job
+from pnplive.kit.jobs import Job
 from pnplive.worker.retry import RetryLater
 
 log = logging.getLogger(__name__)

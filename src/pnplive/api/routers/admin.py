@@ -11,6 +11,8 @@ from pnplive.api import render, schedule
 from pnplive.api import schemas as s
 from pnplive.api.common import PagingDep, errors
 from pnplive.api.deps import AdminDep, ClockDep, RulesDep, SessionDep, SuperadminDep
+from pnplive.availability import editing
+from pnplive.booking import coverage
 from pnplive.booking import service as bookings
 from pnplive.booking.models import Booking
 from pnplive.booking.queries import (
@@ -90,7 +92,7 @@ async def create_model(
             raise Conflict("that member is already a performer", field="user_telegram_id")
     p = await performers.create(session, data, now)
     if body.weekly:
-        await performers.set_weekly(session, p, body.weekly, now)
+        await editing.set_weekly(session, p, body.weekly, now)
     return render.performer_admin(p)
 
 
@@ -149,7 +151,8 @@ async def deactivate_model(
 async def get_model_availability(
     performer_id: PerformerId, session: SessionDep, admin: AdminDep, clock: ClockDep
 ) -> s.ScheduleOut:
-    return await schedule.schedule_of(session, await _performer(session, performer_id), clock.now())
+    p = await _performer(session, performer_id)
+    return schedule.schedule_out(await editing.schedule_of(session, p, clock.now()))
 
 
 @router.post(
@@ -166,7 +169,8 @@ async def post_model_availability(
     clock: ClockDep,
 ) -> s.ScheduleChangeOut:
     p = await _performer(session, performer_id)
-    return await schedule.set_weekly(session, p, body, clock.now())
+    change = await coverage.set_weekly(session, p, body.weekly, clock.now())
+    return schedule.schedule_change_out(p, change)
 
 
 @router.post(
@@ -184,7 +188,8 @@ async def post_model_blocked(
     clock: ClockDep,
 ) -> s.IntervalChangeOut:
     p = await _performer(session, performer_id)
-    return await schedule.add_blocked(session, p, body, clock.now())
+    change = await coverage.block(session, p, body.start, body.end, body.note, clock.now())
+    return schedule.interval_change_out(p, change)
 
 
 @router.delete(
@@ -201,7 +206,8 @@ async def delete_model_blocked(
     clock: ClockDep,
 ) -> s.IntervalChangeOut:
     p = await _performer(session, performer_id)
-    return await schedule.remove_blocked(session, p, item_id, clock.now())
+    change = await coverage.unblock(session, p, item_id, clock.now())
+    return schedule.interval_change_out(p, change)
 
 
 @router.post(
@@ -219,7 +225,8 @@ async def post_model_extra(
     clock: ClockDep,
 ) -> s.IntervalChangeOut:
     p = await _performer(session, performer_id)
-    return await schedule.add_extra(session, p, body, clock.now())
+    change = await coverage.add_extra(session, p, body.start, body.end, body.note, clock.now())
+    return schedule.interval_change_out(p, change)
 
 
 @router.delete(
@@ -236,7 +243,8 @@ async def delete_model_extra(
     clock: ClockDep,
 ) -> s.IntervalChangeOut:
     p = await _performer(session, performer_id)
-    return await schedule.remove_extra(session, p, item_id, clock.now())
+    change = await coverage.remove_extra(session, p, item_id, clock.now())
+    return schedule.interval_change_out(p, change)
 
 
 # --- bookings ------------------------------------------------------------------------------
@@ -329,8 +337,7 @@ async def cancel_admin_booking(
         await refunds.cancel_booking(
             session,
             b,
-            by="admin",
-            actor_id=admin.actor_id,
+            by=admin.as_actor(),
             now=clock.now(),
             rules=rules,
             reason=body.reason,
@@ -365,8 +372,7 @@ async def reschedule_admin_booking(
         b,
         p,
         new_start=body.start,
-        by="admin",
-        actor_id=admin.actor_id,
+        by=admin.as_actor(),
         now=clock.now(),
         rules=rules,
     )
@@ -386,7 +392,7 @@ async def list_conflicts(
     page: PagingDep,
     performer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> dict[str, object]:
-    found = await performers.all_conflicts(session, clock.now(), performer_id)
+    found = await coverage.all_conflicts(session, clock.now(), performer_id)
     out = [
         s.ConflictOut(performer_id=p.id, booking=render.booking(b, p, p.timezone)) for p, b in found
     ]

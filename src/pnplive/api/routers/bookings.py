@@ -23,10 +23,10 @@ from pnplive.api.deps import (
 )
 from pnplive.api.idempotent import IdempotencyKeyHeader, run
 from pnplive.booking import service as bookings
+from pnplive.booking.access import Party, may_confirm, may_view, viewer_party
 from pnplive.booking.models import Booking
 from pnplive.booking.queries import BookingFilters, When, list_bookings, performers_by_id
 from pnplive.booking.states import Status
-from pnplive.errors import Forbidden
 from pnplive.payment import refunds
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
@@ -41,45 +41,22 @@ BookingId = Annotated[
 
 
 # Whose join link a reader gets: their own; admins get none.
-CALL_SIDE = {"user": Side.MEMBER, "performer": Side.PERFORMER}
+CALL_SIDE = {Party.MEMBER: Side.MEMBER, Party.PERFORMER: Side.PERFORMER}
 
 
-class NotYourBooking(Forbidden):
-    code = "not_your_booking"
-
-
-class ConsentRequired(Forbidden):
-    code = "user_consent_required"
-
-
-def relation(principal: Principal, b: Booking) -> str | None:
-    """How the caller stands to the booking: user (owner), performer, admin, or None."""
-    if principal.user is not None and principal.user.id == b.user_id:
-        return "user"
-    if principal.performer is not None and principal.performer.id == b.performer_id:
-        return "performer"
-    if principal.is_admin:
-        return "admin"
-    return None
-
-
-def viewer_zone(principal: Principal, b: Booking) -> str:
-    rel = relation(principal, b)
-    if rel == "user" and principal.user is not None:
+def viewer_zone(principal: Principal, party: Party, b: Booking) -> str:
+    if party is Party.MEMBER and principal.user is not None:
         return principal.user.timezone
-    if rel == "performer" and principal.performer is not None:
+    if party is Party.PERFORMER and principal.performer is not None:
         return principal.performer.timezone
     return b.user_timezone
 
 
 async def accessible(
     session: AsyncSession, principal: Principal, booking_id: str, *, lock: bool = False
-) -> tuple[Booking, str]:
+) -> tuple[Booking, Party]:
     b = await bookings.get_booking(session, booking_id, lock=lock)
-    rel = relation(principal, b)
-    if rel is None:
-        raise NotYourBooking("this booking belongs to someone else", booking=booking_id)
-    return b, rel
+    return b, may_view(principal.as_actor(), b)
 
 
 @router.post(
@@ -174,13 +151,13 @@ async def get_booking(
     clock: ClockDep,
     timing: TimingDep,
 ) -> s.BookingOut:
-    b, rel = await accessible(session, principal, booking_id)
-    out = render.booking(b, await _performer_of(session, b), viewer_zone(principal, b))
+    b, party = await accessible(session, principal, booking_id)
+    out = render.booking(b, await _performer_of(session, b), viewer_zone(principal, party, b))
     view = await call_view(
         session,
         b,
-        side=CALL_SIDE.get(rel),
-        with_activity=rel in ("performer", "admin"),
+        side=CALL_SIDE.get(party),
+        with_activity=party in (Party.PERFORMER, Party.ADMIN),
         now=clock.now(),
         timing=timing,
         base_url=get_settings_dep(request).public_base_url,
@@ -204,9 +181,9 @@ async def confirm_booking(
     clock: ClockDep,
     rules: RulesDep,
 ) -> s.BookingOut:
-    b, rel = await accessible(session, principal, booking_id, lock=True)
-    if rel != "user" or principal.user is None:
-        raise NotYourBooking("only the member who booked confirms", booking=booking_id)
+    assert principal.user is not None
+    b = await bookings.get_booking(session, booking_id, lock=True)
+    may_confirm(principal.as_actor(), b)
     await bookings.confirm_hold(session, b, now=clock.now(), rules=rules, actor_id=b.user_id)
     return render.booking(b, await _performer_of(session, b), principal.user.timezone)
 
@@ -229,21 +206,17 @@ async def cancel_booking(
     clock: ClockDep,
     rules: RulesDep,
 ) -> s.CancellationOut:
-    b, rel = await accessible(session, principal, booking_id, lock=True)
+    b = await bookings.get_booking(session, booking_id, lock=True)
     # Cancel and owe the refund the policy gives, in one transaction (F-BK-5, F-PAY-5).
+    actor = principal.as_actor()
     done = (
         await refunds.cancel_booking(
-            session,
-            b,
-            by=rel,
-            actor_id=principal.actor_id,
-            now=clock.now(),
-            rules=rules,
-            reason=body.reason,
+            session, b, by=actor, now=clock.now(), rules=rules, reason=body.reason
         )
     ).cancellation
+    zone = viewer_zone(principal, viewer_party(actor, b) or done.by, b)
     return s.CancellationOut(
-        booking=render.booking(b, await _performer_of(session, b), viewer_zone(principal, b)),
+        booking=render.booking(b, await _performer_of(session, b), zone),
         was_paid=done.was_paid,
         refund=render.refund(done.refund, b.currency),
     )
@@ -266,20 +239,10 @@ async def reschedule_booking(
     clock: ClockDep,
     rules: RulesDep,
 ) -> s.BookingOut:
-    b, rel = await accessible(session, principal, booking_id, lock=True)
-    if rel == "performer":
-        raise ConsentRequired(
-            "a performer moves a booking only with the member's consent", booking=booking_id
-        )
+    b = await bookings.get_booking(session, booking_id, lock=True)
     p = await _performer_of(session, b)
+    actor = principal.as_actor()
     await bookings.reschedule(
-        session,
-        b,
-        p,
-        new_start=body.start,
-        by=rel,
-        actor_id=principal.actor_id,
-        now=clock.now(),
-        rules=rules,
+        session, b, p, new_start=body.start, by=actor, now=clock.now(), rules=rules
     )
-    return render.booking(b, p, viewer_zone(principal, b))
+    return render.booking(b, p, viewer_zone(principal, viewer_party(actor, b) or Party.ADMIN, b))

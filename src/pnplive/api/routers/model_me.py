@@ -10,6 +10,8 @@ from pnplive.api import render, schedule
 from pnplive.api import schemas as s
 from pnplive.api.common import PagingDep, errors
 from pnplive.api.deps import ClockDep, PerformerDep, SessionDep
+from pnplive.availability import editing
+from pnplive.booking import coverage
 from pnplive.booking.queries import BookingFilters, When, list_bookings
 from pnplive.booking.states import Status
 from pnplive.performer import service as performers
@@ -45,7 +47,7 @@ async def put_me(
 async def get_availability(
     session: SessionDep, principal: PerformerDep, clock: ClockDep
 ) -> s.ScheduleOut:
-    return await schedule.schedule_of(session, me(principal), clock.now())
+    return schedule.schedule_out(await editing.schedule_of(session, me(principal), clock.now()))
 
 
 @router.post(
@@ -57,7 +59,9 @@ async def get_availability(
 async def post_availability(
     body: s.WeeklyIn, session: SessionDep, principal: PerformerDep, clock: ClockDep
 ) -> s.ScheduleChangeOut:
-    return await schedule.set_weekly(session, me(principal), body, clock.now())
+    p = me(principal)
+    change = await coverage.set_weekly(session, p, body.weekly, clock.now())
+    return schedule.schedule_change_out(p, change)
 
 
 @router.post(
@@ -70,7 +74,9 @@ async def post_availability(
 async def post_blocked(
     body: s.IntervalIn, session: SessionDep, principal: PerformerDep, clock: ClockDep
 ) -> s.IntervalChangeOut:
-    return await schedule.add_blocked(session, me(principal), body, clock.now())
+    p = me(principal)
+    change = await coverage.block(session, p, body.start, body.end, body.note, clock.now())
+    return schedule.interval_change_out(p, change)
 
 
 @router.delete(
@@ -82,7 +88,9 @@ async def post_blocked(
 async def delete_blocked(
     item_id: ItemId, session: SessionDep, principal: PerformerDep, clock: ClockDep
 ) -> s.IntervalChangeOut:
-    return await schedule.remove_blocked(session, me(principal), item_id, clock.now())
+    p = me(principal)
+    change = await coverage.unblock(session, p, item_id, clock.now())
+    return schedule.interval_change_out(p, change)
 
 
 @router.post(
@@ -95,7 +103,9 @@ async def delete_blocked(
 async def post_extra(
     body: s.IntervalIn, session: SessionDep, principal: PerformerDep, clock: ClockDep
 ) -> s.IntervalChangeOut:
-    return await schedule.add_extra(session, me(principal), body, clock.now())
+    p = me(principal)
+    change = await coverage.add_extra(session, p, body.start, body.end, body.note, clock.now())
+    return schedule.interval_change_out(p, change)
 
 
 @router.delete(
@@ -107,7 +117,9 @@ async def post_extra(
 async def delete_extra(
     item_id: ItemId, session: SessionDep, principal: PerformerDep, clock: ClockDep
 ) -> s.IntervalChangeOut:
-    return await schedule.remove_extra(session, me(principal), item_id, clock.now())
+    p = me(principal)
+    change = await coverage.remove_extra(session, p, item_id, clock.now())
+    return schedule.interval_change_out(p, change)
 
 
 @router.post(
@@ -167,7 +179,7 @@ async def my_conflicts(
     session: SessionDep, principal: PerformerDep, clock: ClockDep, page: PagingDep
 ) -> dict[str, object]:
     p = me(principal)
-    found = await performers.conflicts(session, p, clock.now())
+    found = await coverage.conflicts(session, p, clock.now())
     items = [render.booking(b, p, p.timezone) for b in found]
     return s.page_of(
         items[page.offset : page.offset + page.limit], len(items), page.limit, page.offset

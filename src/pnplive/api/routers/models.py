@@ -20,16 +20,18 @@ from pnplive.api.deps import (
     limit_bookings,
 )
 from pnplive.api.idempotent import IdempotencyKeyHeader, run
-from pnplive.availability.matching import Candidate, Wish, best_matches
-from pnplive.availability.service import performer_slots
+from pnplive.availability.matching import Wish
 from pnplive.availability.slots import check_duration, local_day_bounds
 from pnplive.booking import service as bookings
 from pnplive.booking.instant import place_instant_hold
 from pnplive.booking.service import slot_rules
+from pnplive.catalog.browse import browse
+from pnplive.catalog.matching import smart_match
+from pnplive.catalog.slots import performer_slots, shortest_duration
 from pnplive.errors import InvalidInput, NotFound
 from pnplive.performer import service as performers
-from pnplive.performer.models import Performer, Presence
-from pnplive.performer.queries import BrowseFilters, BrowseSort, browse, shortest_duration
+from pnplive.performer.models import Performer
+from pnplive.performer.queries import BrowseFilters, BrowseSort
 from pnplive.performer.queries import bookable as bookable_clause
 from pnplive.user.service import check_timezone
 
@@ -219,38 +221,20 @@ async def match(
     filters = BrowseFilters(
         tags=tuple(t for t in tags or () if t), price_max=price_max, currency=currency
     )
-    found = await browse(session, filters, now=now, rules=rules, limit=10_000, offset=0)
-    candidates: list[Candidate] = []
-    by_id: dict[int, Performer] = {}
-    if first <= last:
-        lo = local_day_bounds(zone, first).start
-        hi = local_day_bounds(zone, last).end
-        for p in found.items:
-            if not check_duration(duration, p.min_duration, p.max_duration):
-                continue
-            by_id[p.id] = p
-            for t in await performer_slots(session, p, slot_rules(p, duration, rules), now, lo, hi):
-                candidates.append(
-                    Candidate(
-                        performer_id=p.id,
-                        start=t,
-                        rating_sum=p.rating_sum,
-                        rating_count=p.rating_count,
-                        online=p.presence == Presence.ONLINE.value,
-                    )
-                )
-    best = best_matches(wish, candidates, limit=limit)
+    best = await smart_match(
+        session, wish, first=first, last=last, filters=filters, now=now, rules=rules, limit=limit
+    )
     return s.MatchList(
         timezone=zone.key,
         duration=duration,
         items=[
             s.MatchOut(
-                performer=render.card(by_id[m.candidate.performer_id]),
-                slot=render.slot(m.candidate.start, duration, zone),
-                score=m.score,
-                reasons=list(m.reasons),
+                performer=render.card(f.performer),
+                slot=render.slot(f.match.candidate.start, duration, zone),
+                score=f.match.score,
+                reasons=list(f.match.reasons),
             )
-            for m in best
+            for f in best
         ],
     )
 

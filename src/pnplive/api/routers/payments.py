@@ -509,7 +509,7 @@ async def refund_booking(
     now = clock.now()
     if b.status == Status.CONFIRMED and body.amount is None:
         done = await refunds.cancel_booking(
-            session, b, by="admin", actor_id=admin.actor_id, now=now, rules=rules, reason=reason
+            session, b, by=admin.as_actor(), now=now, rules=rules, reason=reason
         )
         refund = done.refund
         if refund is None:

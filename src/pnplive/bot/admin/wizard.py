@@ -13,6 +13,7 @@ from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Row
 from pydantic import ValidationError
 
+from pnplive.availability import editing
 from pnplive.bot.context import BotContext
 from pnplive.bot.states import AddPerformer
 from pnplive.bot.texts import Tr, lang_of
@@ -150,7 +151,7 @@ async def on_create(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
             now = ctx.clock.now()
             p = await performers.create(session, PerformerCreate.model_validate(data), now)
             week = [WeeklyRuleIn(weekday=day, start=d["start"], end=d["end"]) for day in range(7)]
-            await performers.set_weekly(session, p, week, now)
+            await editing.set_weekly(session, p, week, now)
             name = p.display_name
     except (PnpError, ValidationError):
         await callback.answer(t(lang, N_("bot.wizard.failed")), show_alert=True)

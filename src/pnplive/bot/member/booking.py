@@ -25,21 +25,22 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 from babel.dates import format_date
 
-from pnplive.availability import service as availability
 from pnplive.booking import instant
 from pnplive.booking import service as bookings
 from pnplive.booking.errors import AccessDenied, HoldInProgress, SlotTaken, SlotUnavailable
 from pnplive.bot.context import BotContext
 from pnplive.bot.states import Book
 from pnplive.bot.texts import Tr, lang_of
+from pnplive.catalog import offer
+from pnplive.catalog import slots as availability
+from pnplive.catalog.browse import browse
 from pnplive.errors import PnpError
 from pnplive.kit.i18n import N_, format_money, format_time, format_when, t
 from pnplive.notification import broadcast
 from pnplive.payment import service as payments
-from pnplive.performer import offer
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer, Presence
-from pnplive.performer.queries import BrowseFilters, BrowseSort, browse
+from pnplive.performer.queries import BrowseFilters, BrowseSort
 from pnplive.review import service as reviews
 from pnplive.user.access import AccessRule
 from pnplive.user.models import User

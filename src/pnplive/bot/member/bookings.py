@@ -28,6 +28,7 @@ from pnplive.bot.states import MyBookings
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.calendar import service as calendars
 from pnplive.errors import PnpError
+from pnplive.kit.actor import Actor
 from pnplive.kit.i18n import N_, format_money, format_when, t
 from pnplive.payment import refunds
 from pnplive.user.models import User
@@ -134,7 +135,7 @@ async def on_cancel(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
             if b.user_id != user.id:
                 raise CancelNotAllowed("not your booking")
             result = await refunds.cancel_booking(
-                session, b, by="user", actor_id=user.id, now=ctx.clock.now(), rules=ctx.rules
+                session, b, by=Actor.member(user.id), now=ctx.clock.now(), rules=ctx.rules
             )
             amount = result.refund.amount if result.refund is not None else 0
             currency = b.currency

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pnplive.payment.pricing import call_price, split
+from pnplive.booking.pricing import call_price, split
 
 
 def test_default_commission_is_thirty_percent() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pnplive.payment.pricing import call_price
+from pnplive.booking.pricing import call_price
 from pnplive.performer.models import Performer
 
 GRID_MINUTES = 15
