@@ -170,7 +170,8 @@ def sign(signer: Signer, body: Any, now: datetime) -> tuple[bytes, dict[str, str
     name = signer.provider
     if name == "epayco":
         fields = {k: str(v) for k, v in body.items()}
-        with contextlib.suppress(KeyError):
+        # A value that is not valid text cannot be signed: it goes unsigned (and is refused).
+        with contextlib.suppress(KeyError, UnicodeEncodeError):
             fields = epayco_sign(fields)
         return urlencode(fields, errors="surrogatepass").encode(), dict(FORM)
     raw = dumps(body)
