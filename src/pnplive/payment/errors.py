@@ -55,6 +55,10 @@ class NotPayable(Conflict):
     code = "booking_not_payable"
 
 
+class RefundNotFound(NotFound):
+    code = "refund_not_found"
+
+
 class RefundNotAllowed(Conflict):
     code = "refund_not_allowed"
 

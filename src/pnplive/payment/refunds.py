@@ -28,7 +28,12 @@ from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.kit.jobs import enqueue
 from pnplive.payment import ledger
-from pnplive.payment.errors import ProviderError, RefundNotAllowed, RefundUnsupported
+from pnplive.payment.errors import (
+    ProviderError,
+    RefundNotAllowed,
+    RefundNotFound,
+    RefundUnsupported,
+)
 from pnplive.payment.models import (
     LIVE_REFUND_STATUSES,
     Payment,
@@ -315,7 +320,7 @@ async def execute_refund(
             select(Refund).where(Refund.public_id == refund_id).with_for_update()
         )
         if refund is None:
-            raise RefundNotAllowed("no such refund", refund=refund_id)
+            raise RefundNotFound("no such refund", refund=refund_id)
         if refund.status != RefundStatus.PENDING:
             return RefundRun(refund_id, refund.status)
         payment = await s.get(Payment, refund.payment_id)
@@ -387,7 +392,7 @@ async def retry_refund(
         select(Refund).where(Refund.public_id == refund_id).with_for_update()
     )
     if refund is None:
-        raise RefundNotAllowed("no such refund", refund=refund_id)
+        raise RefundNotFound("no such refund", refund=refund_id)
     if refund.status != RefundStatus.FAILED:
         raise RefundNotAllowed(f"only a failed refund is retried; this one is {refund.status}")
     refund.status = RefundStatus.PENDING.value
@@ -440,7 +445,7 @@ async def mark_refund_done(
         select(Refund).where(Refund.public_id == refund_id).with_for_update()
     )
     if refund is None:
-        raise RefundNotAllowed("no such refund", refund=refund_id)
+        raise RefundNotFound("no such refund", refund=refund_id)
     if refund.status not in (RefundStatus.MANUAL_REQUIRED, RefundStatus.FAILED):
         raise RefundNotAllowed(f"a {refund.status} refund cannot be marked done by hand")
     refund.actor_id = admin_id
