@@ -61,6 +61,8 @@ async def create(session: AsyncSession, data: PerformerCreate, now: datetime) ->
         user = await session.scalar(select(User).where(User.telegram_id == data.user_telegram_id))
         if user is None:
             raise InvalidInput("no member with that Telegram id", field="user_telegram_id")
+        if await of_user(session, user.id) is not None:
+            raise Conflict("that member is already a performer", field="user_telegram_id")
         user_id = user.id
     performer = Performer(
         username=data.username,

@@ -24,7 +24,7 @@ from pnplive.booking.queries import (
     users_by_id,
 )
 from pnplive.booking.states import Status
-from pnplive.errors import Conflict, InvalidInput, NotFound
+from pnplive.errors import InvalidInput, NotFound
 from pnplive.payment import refunds
 from pnplive.performer import accounts
 from pnplive.performer import service as performers
@@ -86,10 +86,6 @@ async def create_model(
 ) -> s.PerformerAdminOut:
     now = clock.now()
     data = PerformerCreate.model_validate(body.model_dump(exclude_unset=True, exclude={"weekly"}))
-    if data.user_telegram_id is not None:
-        user = await users.by_telegram_id(session, data.user_telegram_id)
-        if user is not None and await performers.of_user(session, user.id) is not None:
-            raise Conflict("that member is already a performer", field="user_telegram_id")
     p = await performers.create(session, data, now)
     if body.weekly:
         await editing.set_weekly(session, p, body.weekly, now)
