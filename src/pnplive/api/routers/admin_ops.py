@@ -72,7 +72,7 @@ async def retry_job(
     "/refunds/{refund_id}/retry",
     response_model=RefundRetryOut,
     summary="Ask a failed refund of its provider again (same idempotency key)",
-    responses=errors(401, 403, 409, 422, 429),
+    responses=errors(401, 403, 404, 409, 422, 429),
 )
 async def retry_refund(
     refund_id: RefundId, session: SessionDep, admin: AdminDep, clock: ClockDep
