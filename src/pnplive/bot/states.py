@@ -26,6 +26,9 @@ class MyBookings(StatesGroup):
     list = State()
     detail = State()
     cancel = State()
+    move_day = State()
+    move_time = State()
+    move_confirm = State()
 
 
 class Settings(StatesGroup):
