@@ -13,7 +13,7 @@ from pnplive.bot.admin import menu as admin_menu
 from pnplive.bot.admin import performer as admin_performer
 from pnplive.bot.admin import roles, wizard
 from pnplive.bot.context import BotContext
-from pnplive.bot.member import booking, bookings, menu, payments, settings
+from pnplive.bot.member import booking, bookings, find, menu, payments, settings
 from pnplive.bot.middlewares import ChatOrderMiddleware, ContextMiddleware, ThrottleMiddleware
 from pnplive.bot.performer import menu as performer_menu
 from pnplive.kit.i18n import LANGUAGES, N_, t
@@ -52,6 +52,7 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
         menu.dialog(),
         booking.dialog(),
         bookings.dialog(),
+        find.dialog(),
         settings.dialog(),
         performer_menu.dialog(),
         admin_menu.dialog(),

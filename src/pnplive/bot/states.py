@@ -22,6 +22,12 @@ class Book(StatesGroup):
     pay = State()
 
 
+class FindTime(StatesGroup):
+    duration = State()
+    window = State()
+    results = State()
+
+
 class MyBookings(StatesGroup):
     list = State()
     detail = State()

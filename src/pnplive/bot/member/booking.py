@@ -358,6 +358,12 @@ async def on_method(callback: CallbackQuery, _w: Any, manager: DialogManager, it
     await manager.switch_to(Book.pay)
 
 
+async def adopt(start_data: Any, manager: DialogManager) -> None:
+    """Started further in (from "find me a time", with the hold placed): take what it knows."""
+    if isinstance(start_data, dict):
+        manager.dialog_data.update(start_data)
+
+
 # --- windows ---------------------------------------------------------------------------------
 
 
@@ -501,4 +507,5 @@ def dialog() -> Dialog:
             state=Book.pay,
             getter=pay_data,
         ),
+        on_start=adopt,
     )

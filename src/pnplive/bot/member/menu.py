@@ -17,7 +17,15 @@ from aiogram_dialog.widgets.text import Format
 
 from pnplive.bot.context import BotContext
 from pnplive.bot.screens import restart
-from pnplive.bot.states import AdminMenu, Book, Menu, MyBookings, PerformerMenu, Settings
+from pnplive.bot.states import (
+    AdminMenu,
+    Book,
+    FindTime,
+    Menu,
+    MyBookings,
+    PerformerMenu,
+    Settings,
+)
 from pnplive.bot.texts import Tr
 from pnplive.kit.i18n import N_
 from pnplive.performer import accounts
@@ -59,6 +67,15 @@ async def on_book(callback: CallbackQuery, _button: Any, manager: DialogManager)
         await manager.switch_to(Menu.upgrade)
 
 
+async def on_find(callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
+    ctx: BotContext = manager.middleware_data["ctx"]
+    user: User = manager.middleware_data["user"]
+    if await may_book(ctx, user):
+        await manager.start(FindTime.duration)
+    else:
+        await manager.switch_to(Menu.upgrade)
+
+
 async def on_age(callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
     ctx: BotContext = manager.middleware_data["ctx"]
     user: User = manager.middleware_data["user"]
@@ -92,6 +109,7 @@ def dialog() -> Dialog:
             Column(
                 SwitchTo(Tr(N_("bot.menu.verify")), id="verify", state=Menu.age, when="gated"),
                 Button(Tr(N_("bot.menu.book")), id="book", on_click=on_book, when="ready"),
+                Button(Tr(N_("bot.menu.find")), id="find", on_click=on_find, when="ready"),
                 Start(
                     Tr(N_("bot.menu.my_bookings")), id="mine", state=MyBookings.list, when="ready"
                 ),
