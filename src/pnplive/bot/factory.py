@@ -16,6 +16,7 @@ from pnplive.bot.context import BotContext
 from pnplive.bot.member import booking, bookings, find, menu, payments, settings
 from pnplive.bot.middlewares import ChatOrderMiddleware, ContextMiddleware, ThrottleMiddleware
 from pnplive.bot.performer import menu as performer_menu
+from pnplive.bot.performer import schedule as performer_schedule
 from pnplive.kit.i18n import LANGUAGES, N_, t
 
 COMMANDS = {
@@ -55,6 +56,7 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
         find.dialog(),
         settings.dialog(),
         performer_menu.dialog(),
+        performer_schedule.dialog(),
         admin_menu.dialog(),
         admin_performer.dialog(),
         roles.dialog(),

@@ -46,6 +46,17 @@ class Settings(StatesGroup):
 class PerformerMenu(StatesGroup):
     main = State()
     price = State()
+    bio = State()
+    tags = State()
+    durations = State()
+
+
+class PerformerSchedule(StatesGroup):
+    main = State()
+    block = State()
+    extra = State()
+    extra_hours = State()
+    remove = State()
 
 
 class AdminMenu(StatesGroup):

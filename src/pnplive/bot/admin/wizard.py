@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from pnplive.availability import editing
 from pnplive.bot.context import BotContext
+from pnplive.bot.parsing import RANGE
 from pnplive.bot.states import AddPerformer
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.errors import PnpError
@@ -26,7 +27,6 @@ from pnplive.user.service import check_timezone
 
 Input = ManagedTextInput[str]
 HOURS = re.compile(r"^\s*(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})(?:\s+(\S+))?\s*$")
-RANGE = re.compile(r"^\s*(\d{2,3})\s*-\s*(\d{2,3})\s*$")
 
 
 def _say(message: Message, manager: DialogManager, msgid: str) -> Any:

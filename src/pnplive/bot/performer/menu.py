@@ -1,19 +1,24 @@
 """The performer's menu: online or offline (going online tells their followers, F-NTF-5),
-the price, upcoming calls and earnings."""
+upcoming calls and earnings (F-SLF-1/2), and their profile: price, bio, tags and call lengths;
+time off and extra time are in ``schedule.py``."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiogram import F
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Start, SwitchTo
+from pydantic import ValidationError
 
 from pnplive.booking.queries import BookingFilters, When, list_bookings
 from pnplive.bot.context import BotContext
-from pnplive.bot.states import PerformerMenu
+from pnplive.bot.parsing import RANGE
+from pnplive.bot.states import PerformerMenu, PerformerSchedule
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.earning import service as earning
 from pnplive.errors import PnpError
@@ -110,6 +115,59 @@ async def on_price(
     await manager.switch_to(PerformerMenu.main)
 
 
+async def _update(
+    message: Message, manager: DialogManager, change: dict[str, Any], problem: str
+) -> None:
+    """Apply one profile change through the performer service, or say what was wrong."""
+    ctx: BotContext = manager.middleware_data["ctx"]
+    user: User = manager.middleware_data["user"]
+    try:
+        data = PerformerUpdate.model_validate(change)
+        async with ctx.db.transaction() as session:
+            p = await performers.of_user(session, user.id)
+            assert p is not None
+            await performers.update(session, p, data, ctx.clock.now())
+    except (ValidationError, PnpError):
+        await message.answer(t(lang_of(manager), problem))
+        return
+    await manager.switch_to(PerformerMenu.main)
+
+
+async def on_bio(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
+) -> None:
+    await _update(message, manager, {"bio": text}, N_("bot.performer.bad_bio"))
+
+
+async def on_tags(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
+) -> None:
+    tags = [x.strip().lstrip("#").lower() for x in re.split(r"[,\s]+", text) if x.strip("# ")]
+    await _update(message, manager, {"tags": tags}, N_("bot.performer.bad_tags"))
+
+
+async def on_durations(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
+) -> None:
+    found = RANGE.match(text)
+    change = (
+        {"min_duration": int(found.group(1)), "max_duration": int(found.group(2))}
+        if found and int(found.group(1)) <= int(found.group(2))
+        else {"min_duration": -1}  # refused by the schema like any other wrong length
+    )
+    await _update(message, manager, change, N_("bot.performer.bad_durations"))
+
+
+def _ask(msgid: str, state: State, on_success: Any, widget: str) -> Window:
+    return Window(
+        Tr(msgid),
+        TextInput(id=widget, on_success=on_success),
+        SwitchTo(Tr(N_("bot.back")), id=f"{widget}_back", state=PerformerMenu.main),
+        state=state,
+        getter=menu_data,
+    )
+
+
 def dialog() -> Dialog:
     """A fresh dialog (a router can join one dispatcher only)."""
     return Dialog(
@@ -129,6 +187,16 @@ def dialog() -> Dialog:
                     when="online",
                 ),
                 SwitchTo(Tr(N_("bot.performer.edit_price")), id="price", state=PerformerMenu.price),
+                SwitchTo(Tr(N_("bot.performer.edit_bio")), id="bio", state=PerformerMenu.bio),
+                SwitchTo(Tr(N_("bot.performer.edit_tags")), id="tags", state=PerformerMenu.tags),
+                SwitchTo(
+                    Tr(N_("bot.performer.edit_durations")),
+                    id="durations",
+                    state=PerformerMenu.durations,
+                ),
+                Start(
+                    Tr(N_("bot.performer.schedule")), id="schedule", state=PerformerSchedule.main
+                ),
                 Cancel(Tr(N_("bot.back"))),
             ),
             state=PerformerMenu.main,
@@ -140,5 +208,13 @@ def dialog() -> Dialog:
             SwitchTo(Tr(N_("bot.back")), id="price_back", state=PerformerMenu.main),
             state=PerformerMenu.price,
             getter=menu_data,
+        ),
+        _ask(N_("bot.performer.bio_prompt"), PerformerMenu.bio, on_bio, "bio_in"),
+        _ask(N_("bot.performer.tags_prompt"), PerformerMenu.tags, on_tags, "tags_in"),
+        _ask(
+            N_("bot.performer.durations_prompt"),
+            PerformerMenu.durations,
+            on_durations,
+            "durations_in",
         ),
     )
