@@ -107,9 +107,7 @@ async def test_an_admin_refunds_part_by_hand_and_moves_a_booking(
     await as_admin(client, db, clock)
     page = await client.get(f"/admin/bookings/{paid}")
     csrf = csrf_of(page)
-    bad = await client.post(
-        f"/admin/bookings/{paid}/refund", data={"csrf": csrf, "amount": "-3"}
-    )
+    bad = await client.post(f"/admin/bookings/{paid}/refund", data={"csrf": csrf, "amount": "-3"})
     assert bad.status_code == 422 and await support.refunds_of(db, paid) == []
     ok = await client.post(
         f"/admin/bookings/{paid}/refund",

@@ -14,7 +14,9 @@ from pnplive.user.models import User
 COOKIE = "pnplive_session"
 
 
-async def sign_in_user(client: httpx.AsyncClient, db: Database, clock: FrozenClock, user: User) -> None:
+async def sign_in_user(
+    client: httpx.AsyncClient, db: Database, clock: FrozenClock, user: User
+) -> None:
     """Through a one-time login link, as the bot sends it."""
     async with db.transaction() as s:
         fresh = await s.get(User, user.id)

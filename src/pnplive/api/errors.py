@@ -102,7 +102,9 @@ async def _pnp_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if webui.is_page(request):
-        return webui.error_page(request, 422, "; ".join(str(e.get("msg", "")) for e in exc.errors()))
+        return webui.error_page(
+            request, 422, "; ".join(str(e.get("msg", "")) for e in exc.errors())
+        )
     problems = [
         {
             "loc": [str(p) for p in err.get("loc", ())],

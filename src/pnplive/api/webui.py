@@ -184,6 +184,24 @@ def check_csrf(viewer: web.Viewer, submitted: str) -> None:
     web.check_csrf(viewer.session, submitted)
 
 
+def optional_int(value: str | None, field: str, top: int = 2**31 - 1) -> int | None:
+    """A filter's number as a form sends it: empty means no filter."""
+    if value is None or not value.strip():
+        return None
+    if not value.strip().isdigit() or not 1 <= int(value) <= top:
+        raise InvalidInput("not a valid number", field=field)
+    return int(value)
+
+
+def optional_day(value: str | None, field: str) -> date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InvalidInput("not a date (YYYY-MM-DD)", field=field) from exc
+
+
 def local_moment(value: str, zone: str, field: str) -> datetime:
     """A ``datetime-local`` form value (wall clock in ``zone``) as an aware moment."""
     try:
@@ -252,4 +270,3 @@ def error_page(request: Request, status: int, message: str) -> Response:
         {"tx": texts(lang), "lang": lang, "message": message, "status": status},
         status_code=status,
     )
-

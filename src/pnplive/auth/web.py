@@ -166,9 +166,7 @@ class Viewer:
     def as_actor(self) -> Actor:
         """This viewer as the domains record who acted."""
         if self.is_admin:
-            return Actor.admin(
-                user_id=self.user_id, token_id=self.token.id if self.token else None
-            )
+            return Actor.admin(user_id=self.user_id, token_id=self.token.id if self.token else None)
         assert self.performer is not None
         return Actor.of_performer(self.performer.id, user_id=self.user_id)
 

@@ -4,7 +4,7 @@ refund, move it, or refund it by hand. Every form checks the session's CSRF toke
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -23,6 +23,7 @@ from pnplive.booking.queries import (
     users_by_id,
 )
 from pnplive.booking.states import Status
+from pnplive.errors import InvalidInput
 from pnplive.kit.i18n import N_
 from pnplive.payment import queries as money
 from pnplive.payment import refunds
@@ -52,13 +53,21 @@ async def bookings_page(
     session: SessionDep,
     clock: ClockDep,
     viewer: AdminPage,
-    status: Annotated[Status | None, Query()] = None,
-    performer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    member: Annotated[int | None, Query(ge=1, le=2**53)] = None,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    state: Annotated[str | None, Query(alias="status", max_length=24)] = None,
+    performer: Annotated[str | None, Query(alias="performer_id", max_length=12)] = None,
+    telegram: Annotated[str | None, Query(alias="member", max_length=20)] = None,
+    since: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+    until: Annotated[str | None, Query(alias="to", max_length=10)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
+    """Every filter may come empty from the form (no filter)."""
+    try:
+        status = Status(state) if state else None
+    except ValueError as exc:
+        raise InvalidInput("no such status", field="status") from exc
+    performer_id = webui.optional_int(performer, "performer_id")
+    member = webui.optional_int(telegram, "member", 2**53)
+    start, end = webui.optional_day(since, "from"), webui.optional_day(until, "to")
     zone = webui.zone_name(viewer)
     user_id: int | None = None
     unknown_member = False
@@ -166,7 +175,9 @@ async def cancel_booking(
     await refunds.cancel_booking(
         session, b, by=viewer.as_actor(), now=clock.now(), rules=rules, reason=reason.strip()
     )
-    return webui.back_to(f"/admin/bookings/{booking_id}", webui.language(request, viewer.user), "cancelled")
+    return webui.back_to(
+        f"/admin/bookings/{booking_id}", webui.language(request, viewer.user), "cancelled"
+    )
 
 
 @router.post("/admin/bookings/{booking_id}/reschedule")
@@ -215,4 +226,6 @@ async def refund_booking(
         actor_id=viewer.user_id,
         now=clock.now(),
     )
-    return webui.back_to(f"/admin/bookings/{booking_id}", webui.language(request, viewer.user), "refunded")
+    return webui.back_to(
+        f"/admin/bookings/{booking_id}", webui.language(request, viewer.user), "refunded"
+    )
