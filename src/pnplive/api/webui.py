@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -248,6 +249,7 @@ def render(
         "when": lambda moment: format_when(moment, zone, lang) if moment else "",
         "money": lambda amount, currency: format_money(amount, currency, lang),
         "state": lambda status: status_name(status, lang),
+        "day_name": lambda day: format_date(day, "EEE d MMM", locale=lang),
         "path": request.url.path,
     }
     return templates.TemplateResponse(request, template, base | context, status_code=status_code)
