@@ -2,10 +2,12 @@
 
 An admin signs in with the login link the bot sends, sees the analytics charts drawn, filters
 the bookings, cancels one with its refund, and downloads the Excel export, which the test opens
-with openpyxl. Screenshots are kept in ``var/test-artifacts``."""
+with openpyxl; a performer blocks a day and sees the booking it leaves uncovered. Screenshots
+are kept in ``var/test-artifacts``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ import pytest
 
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
-from tests.e2e.conftest import ADMIN, PERSONAS, PRIME, RIVAL, People, paid_booking
+from tests.e2e.conftest import ADMIN, PERFORMER, PERSONAS, PRIME, RIVAL, People, paid_booking
 from tests.e2e.support import running
 from tests.e2e.test_dashboard_link import link_for
 from tests.e2e.test_emulator_browser import ARTIFACTS, chromium
@@ -111,3 +113,34 @@ async def test_an_admin_signs_in_reads_the_charts_cancels_and_exports(
     assert set(by_id) == {first, second}
     assert by_id[first][1] == "refunded" and by_id[second][1] == "confirmed"
     assert by_id[second][2] == "luna" and float(by_id[second][8]) == 90.0
+
+
+async def test_a_performer_blocks_a_day_and_sees_the_conflict(
+    db: Database, clock: FrozenClock, people: People
+) -> None:
+    from playwright.async_api import async_playwright
+
+    executable = chromium()
+    booked = await paid_booking(db, clock, PRIME, people.performer_id, days=3)
+    day = (clock.now() + timedelta(days=3)).date().isoformat()
+    async with running(db, clock, PERSONAS) as stack, async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 420, "height": 900})
+            await page.goto(await link_for(stack, PERFORMER))
+            assert page.url == f"{stack.base}/performer"
+            assert await page.locator(f"#week [data-booking='{booked}']").count() == 1
+            assert await page.locator("#conflicts li").count() == 0
+            await page.fill("#block-form input[name=day]", day)
+            await page.fill("#block-form input[name=note]", "holiday")
+            await page.click("#block")
+            await page.wait_for_selector("#done")
+            conflict = page.locator(f"#conflicts li[data-booking='{booked}']")
+            assert await conflict.count() == 1
+            assert "12:00" in await conflict.inner_text()
+            assert await page.locator(f"#week [data-day='{day}'] .item.blocked").count() == 1
+            await shot(page, "web-performer-blocked-day")
+        finally:
+            await browser.close()

@@ -49,6 +49,7 @@ class WrongRole(Forbidden):
 # Texts of the pages beyond the analytics page; templates read them as ``tx.<key>``.
 TEXTS = {
     "title": N_("web.title"),
+    "title_performer": N_("webp.title.performer"),
     "logout": N_("web.logout"),
     "none": N_("web.none"),
     "nav_analytics": N_("webp.nav.analytics"),

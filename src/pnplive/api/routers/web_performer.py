@@ -130,6 +130,10 @@ async def dashboard(
         feed=feed,
         done=f"{done}_done" if done else "",
         clock_time=lambda moment: moment.astimezone(zone).strftime("%H:%M"),
+        # An end at midnight closes the day: 24:00, not 00:00.
+        clock_end=lambda moment: (
+            moment.astimezone(zone).strftime("%H:%M").replace("00:00", "24:00")
+        ),
     )
 
 
