@@ -33,6 +33,7 @@ from pnplive.api.routers import (
     telegram,
     web_admin,
     web_bookings,
+    web_ops,
     web_performer,
 )
 from pnplive.api.settings import ApiSettings
@@ -200,6 +201,7 @@ def create_app(
     app.include_router(web_admin.router)
     app.include_router(web_bookings.router)
     app.include_router(web_performer.router)
+    app.include_router(web_ops.router)
     if emulator is not None:
         # The local Telegram: its Bot API and chat page (development, and the tests).
         app.mount("/emulator", emulator.asgi_app())
