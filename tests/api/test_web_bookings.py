@@ -132,3 +132,19 @@ async def test_an_admin_refunds_part_by_hand_and_moves_a_booking(
     assert after.start_at.hour == 15 and after.reschedule_count == 1
     history = await client.get(f"/admin/bookings/{paid}")
     assert "rescheduled from" in history.text
+
+
+async def test_bookings_a_schedule_no_longer_covers_are_listed_for_the_admin(
+    db: Database, clock: FrozenClock, client: httpx.AsyncClient
+) -> None:
+    from pnplive.availability.models import BlockedInterval
+
+    paid = await pay(db, clock)
+    await as_admin(client, db, clock)
+    assert 'id="conflicts"' not in (await client.get("/admin/bookings")).text
+    b = await support.booking(db, paid)
+    async with db.transaction() as s:
+        s.add(BlockedInterval(performer_id=b.performer_id, start_at=b.start_at, end_at=b.end_at))
+    page = await client.get("/admin/bookings")
+    conflicts = page.text.split('id="conflicts"')[1].split("</section>")[0]
+    assert f'data-booking="{paid}"' in conflicts

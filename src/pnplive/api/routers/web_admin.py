@@ -222,12 +222,12 @@ async def dashboard(
     clock: ClockDep,
     settings: SettingsDep,
     q: AskedDep,
+    signed_in: webui.AdminPage,
 ) -> Response:
     viewer = await _viewer(request, session, clock, settings)
     if viewer is None:
         return RedirectResponse("/login", status_code=303)
     ws, user, _token = viewer
-    signed_in = await web.signed_in(session, ws)
     language = _language(request, user)
     zone_name = q.tz or (user.timezone if user else "UTC")
     performer_id = q.performer_id
@@ -302,6 +302,7 @@ async def dashboard_export(
     clock: ClockDep,
     settings: SettingsDep,
     q: AskedDep,
+    _admin: webui.AdminPage,
 ) -> Response:
     viewer = await _viewer(request, session, clock, settings)
     if viewer is None:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from pnplive.api import webui
 from pnplive.api.deps import ClockDep, RulesDep, SessionDep, SettingsDep, TimingDep
 from pnplive.api.webui import AdminPage
+from pnplive.booking import coverage
 from pnplive.booking import service as bookings
 from pnplive.booking.policy import cancel_preview
 from pnplive.booking.queries import (
@@ -44,6 +45,8 @@ TEXTS = {
     "policy_would": N_("webp.policy_would"),
     "not_cancellable": N_("webp.not_cancellable"),
     "unknown_member": N_("webp.unknown_member"),
+    "conflicts": N_("webp.admin_conflicts"),
+    "conflicts_help": N_("webp.admin_conflicts_help"),
 }
 
 
@@ -91,6 +94,8 @@ async def bookings_page(
     names = await performers_by_id(session, (b.performer_id for b in found.items))
     people = await users_by_id(session, (b.user_id for b in found.items))
     every = await admin_list(session, status=None, visibility=None, q=None, limit=500, offset=0)
+    # Upcoming calls a schedule no longer covers (F-AV-9): moved or cancelled from their page.
+    conflicts = await coverage.all_conflicts(session, clock.now(), performer_id)
     query = {
         "status": status.value if status else "",
         "performer_id": performer_id or "",
@@ -115,6 +120,7 @@ async def bookings_page(
         page=page,
         pages=max(1, -(-found.total // webui.PAGE_SIZE)),
         unknown_member=unknown_member,
+        conflicts=conflicts,
     )
 
 
