@@ -26,6 +26,7 @@ from tests.api.support import client_for, make_app
 from tests.api.test_admin_money import PROVIDERS, pay
 from tests.api.web_support import csrf_of, sign_in_user
 from tests.factories import make_performer, make_user
+from tests.payment import support
 
 pytestmark = pytest.mark.asyncio
 WIZARD = {
@@ -206,3 +207,32 @@ async def test_failed_jobs_are_retried_and_broadcasts_listed(
     listed = await client.get("/admin/broadcasts")
     row = listed.text.split(f'data-broadcast="{sent_id}"')[1].split("</tr>")[0]
     assert "Nova" in row and "<td>1</td>" in row  # one recipient, pending
+
+
+async def test_the_weekly_hours_are_edited_and_the_bookings_left_outside_listed(
+    db: Database, clock: FrozenClock, client: httpx.AsyncClient
+) -> None:
+    paid = await pay(db, clock)  # Wednesday 10:00 UTC; the performer offers 09:00-21:00 daily
+    b = await support.booking(db, paid)
+    csrf = await admin_csrf(client, db, clock)
+    page = await client.get(f"/admin/performers/{b.performer_id}")
+    assert 'name="day2" value="09:00-21:00"' in page.text and 'id="conflicts"' not in page.text
+    days = {f"day{d}": "09:00-21:00" for d in range(7)}
+    bad = await client.post(
+        f"/admin/performers/{b.performer_id}/schedule",
+        data=days | {"csrf": csrf, "day2": "nine to five"},
+    )
+    assert bad.status_code == 422
+    assert (
+        'name="day2" value="09:00-21:00"'
+        in (await client.get(f"/admin/performers/{b.performer_id}")).text
+    )
+    saved = await client.post(
+        f"/admin/performers/{b.performer_id}/schedule",
+        data=days | {"csrf": csrf, "day2": "12:00-14:00, 18:00-22:00"},
+        follow_redirects=True,
+    )
+    assert "The weekly hours are saved" in saved.text
+    assert 'name="day2" value="12:00-14:00, 18:00-22:00"' in saved.text
+    conflicts = saved.text.split('id="conflicts"')[1].split("</section>")[0]
+    assert paid in conflicts

@@ -18,6 +18,7 @@ from pnplive.api.deps import ClockDep, SessionDep
 from pnplive.api.webui import AdminPage, SuperadminPage
 from pnplive.auth.web import Viewer
 from pnplive.availability import editing
+from pnplive.booking import coverage
 from pnplive.earning import service as earning
 from pnplive.errors import InvalidInput, NotFound
 from pnplive.kit.i18n import N_
@@ -70,6 +71,12 @@ TEXTS = {
     "deactivate": N_("webp.ops.deactivate"),
     "search": N_("webp.ops.search"),
     "saved": N_("webp.ops.done.saved"),
+    "schedule": N_("webp.ops.schedule"),
+    "schedule_help": N_("webp.ops.schedule_help"),
+    "schedule_saved": N_("webp.ops.done.schedule"),
+    "weekdays": N_("web.weekdays"),
+    "conflicts": N_("webp.admin_conflicts"),
+    "conflicts_help": N_("webp.admin_conflicts_help"),
     "created_done": N_("webp.ops.done.created"),
     "deactivated": N_("webp.ops.done.deactivated"),
     "flagged": N_("webp.ops.flagged"),
@@ -212,17 +219,47 @@ async def create_performer(
     return _back(request, viewer, f"/admin/performers/{p.id}", "created_done")
 
 
+def _hhmm(minute: int) -> str:
+    """A weekly rule's minute as HH:MM; an end past midnight reads as the next day's time."""
+    if minute == 1440:
+        return "24:00"
+    return f"{minute // 60 % 24:02d}:{minute % 60:02d}"
+
+
+def _weekly(days: list[str]) -> list[WeeklyRuleIn]:
+    """Seven fields, Monday first, each ``HH:MM-HH:MM`` intervals separated by commas."""
+    rules = []
+    for weekday, text in enumerate(days):
+        for part in filter(None, (x.strip() for x in text.split(","))):
+            start, sep, end = part.partition("-")
+            if not sep:
+                raise InvalidInput("write hours as HH:MM-HH:MM", field=f"day{weekday}")
+            data = {"weekday": weekday, "start": start.strip(), "end": end.strip()}
+            rules.append(_valid(WeeklyRuleIn, data))
+    return rules
+
+
 @router.get("/admin/performers/{performer_id}", response_class=HTMLResponse)
 async def performer_page(
-    performer_id: PerformerId, request: Request, session: SessionDep, viewer: AdminPage
+    performer_id: PerformerId,
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    viewer: AdminPage,
 ) -> Response:
     p = await performers.get(session, performer_id)
+    schedule = await editing.schedule_of(session, p, clock.now())
+    days: list[list[str]] = [[] for _ in range(7)]
+    for rule in schedule.weekly:
+        days[rule.weekday].append(f"{_hhmm(rule.start_minute)}-{_hhmm(rule.end_minute)}")
     return webui.render(
         request,
         "web_performer_edit.html",
         viewer,
         TEXTS,
         p=p,
+        weekly=[", ".join(d) for d in days],
+        conflicts=await coverage.conflicts(session, p, clock.now()),
         price=p.price_per_minute / 10 ** CURRENCY_EXPONENT.get(p.currency, 2),
         statuses=[s.value for s in Lifecycle],
         visibilities=[v.value for v in Visibility],
@@ -267,6 +304,30 @@ async def edit_performer(
     }
     await performers.update(session, p, _valid(PerformerUpdate, data), clock.now())
     return _back(request, viewer, f"/admin/performers/{performer_id}", "saved")
+
+
+@router.post("/admin/performers/{performer_id}/schedule")
+async def edit_schedule(
+    performer_id: PerformerId,
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    viewer: AdminPage,
+    csrf: Csrf = "",
+    day0: Annotated[str, Form(max_length=200)] = "",
+    day1: Annotated[str, Form(max_length=200)] = "",
+    day2: Annotated[str, Form(max_length=200)] = "",
+    day3: Annotated[str, Form(max_length=200)] = "",
+    day4: Annotated[str, Form(max_length=200)] = "",
+    day5: Annotated[str, Form(max_length=200)] = "",
+    day6: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Replace the weekly hours; the page then lists the bookings they leave uncovered."""
+    webui.check_csrf(viewer, csrf)
+    rules = _weekly([day0, day1, day2, day3, day4, day5, day6])
+    p = await performers.get(session, performer_id)
+    await coverage.set_weekly(session, p, rules, clock.now())
+    return _back(request, viewer, f"/admin/performers/{performer_id}", "schedule_saved")
 
 
 @router.post("/admin/performers/{performer_id}/deactivate")
