@@ -69,6 +69,8 @@ async def test_an_admin_signs_in_reads_the_charts_cancels_and_exports(
             assert bars == [2]  # Luna's two paid calls that week
             labels = await page.evaluate("() => Chart.getChart('performers-chart').data.labels")
             assert labels == ["Luna"]
+            net = await page.evaluate("() => Chart.getChart('money-chart').data.datasets[0].data")
+            assert net == [180]  # dollars, as the table shows them: two $90.00 calls
             assert await page.evaluate(PAINTED, "performers-chart") > 500
             assert await page.evaluate(PAINTED, "money-chart") > 500
             await shot(page, "web-admin-analytics")

@@ -23,7 +23,7 @@ from fastapi.responses import (
 from starlette.background import BackgroundTask
 
 from pnplive.analytics import service as a
-from pnplive.analytics.exports import EXPORTS, csv_chunks, xlsx_file
+from pnplive.analytics.exports import EXPORTS, csv_chunks, major, xlsx_file
 from pnplive.api import webui
 from pnplive.api.common import zone_of
 from pnplive.api.deps import ClockDep, SessionDep, SettingsDep, get_db
@@ -250,8 +250,9 @@ async def dashboard(
         },
         "money": {
             "labels": [m.currency for m in money],
-            "net": [m.net for m in money],
-            "commission": [m.commission for m in money],
+            # Major units (dollars, not cents), as the table beside the chart shows them.
+            "net": [float(major(m.net, m.currency)) for m in money],
+            "commission": [float(major(m.commission, m.currency)) for m in money],
         },
         "hours": hours,
     }
