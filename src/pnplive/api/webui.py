@@ -116,6 +116,43 @@ STATUS_TEXTS = {
 }
 
 
+# Other stored codes the pages show (payment, refund, performer and broadcast states).
+CODE_TEXTS = {
+    "creating": N_("webp.code.creating"),
+    "open": N_("webp.code.open"),
+    "pending": N_("webp.code.pending"),
+    "paid": N_("webp.code.paid"),
+    "failed": N_("webp.code.failed"),
+    "flagged": N_("webp.code.flagged"),
+    "submitted": N_("webp.code.submitted"),
+    "succeeded": N_("webp.code.succeeded"),
+    "manual_required": N_("webp.code.manual_required"),
+    "public": N_("webp.code.public"),
+    "hidden": N_("webp.code.hidden"),
+    "active": N_("webp.code.active"),
+    "paused": N_("webp.code.paused"),
+    "inactive": N_("webp.code.inactive"),
+    "sending": N_("webp.code.sending"),
+    "done": N_("webp.code.done"),
+    "user": N_("webp.code.user"),
+    "admin": N_("webp.code.admin"),
+    "superadmin": N_("webp.code.superadmin"),
+    "performer": N_("webp.code.performer"),
+    "system": N_("webp.code.system"),
+    "member": N_("webp.code.member"),
+}
+
+
+def code_name(code: str | None, language: str) -> str:
+    """A stored code as people read it (a booking state first); unknown codes as they are."""
+    if code is None:
+        return ""
+    if code in STATUS_TEXTS:
+        return status_name(code, language)
+    msgid = CODE_TEXTS.get(code)
+    return t(language, msgid) if msgid else code
+
+
 def texts(language: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     ids = TEXTS if extra is None else TEXTS | extra
     return {key: t(language, msgid) for key, msgid in ids.items()}
@@ -250,6 +287,7 @@ def render(
         "when": lambda moment: format_when(moment, zone, lang) if moment else "",
         "money": lambda amount, currency: format_money(amount, currency, lang),
         "state": lambda status: status_name(status, lang),
+        "code": lambda value: code_name(value, lang),
         "day_name": lambda day: format_date(day, "EEE d MMM", locale=lang),
         "path": request.url.path,
     }
