@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
+from pnplive.user.models import User
 from tests.api.support import client_for, make_app
 from tests.api.test_admin_money import PROVIDERS, pay
 from tests.api.web_support import csrf_of, sign_in_user
@@ -52,6 +53,13 @@ async def test_bookings_are_filtered_and_paged(
     tg = (await support.user(db, other.user_id)).telegram_id
     by_member = await client.get(f"/admin/bookings?member={tg}")
     assert other.booking_id in by_member.text and paid not in by_member.text
+    async with db.transaction() as s:
+        named = await s.get(User, other.user_id)
+        assert named is not None
+        named.username = "Night_Owl"
+    by_name = await client.get("/admin/bookings?member=%40night_owl")
+    assert other.booking_id in by_name.text and paid not in by_name.text
+    assert 'value="@night_owl"' in by_name.text  # the filter stays in its field
     nobody = await client.get("/admin/bookings?member=999999999")
     assert "No member has this Telegram id" in nobody.text and paid not in nobody.text
     # Days are the admin's local days: the paid call is in two days, the other in three.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -58,7 +59,7 @@ async def bookings_page(
     viewer: AdminPage,
     state: Annotated[str | None, Query(alias="status", max_length=24)] = None,
     performer: Annotated[str | None, Query(alias="performer_id", max_length=12)] = None,
-    telegram: Annotated[str | None, Query(alias="member", max_length=20)] = None,
+    telegram: Annotated[str | None, Query(alias="member", max_length=65)] = None,
     since: Annotated[str | None, Query(alias="from", max_length=10)] = None,
     until: Annotated[str | None, Query(alias="to", max_length=10)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -69,13 +70,13 @@ async def bookings_page(
     except ValueError as exc:
         raise InvalidInput("no such status", field="status") from exc
     performer_id = webui.optional_int(performer, "performer_id")
-    member = webui.optional_int(telegram, "member", 2**53)
+    member = (telegram or "").strip()
     start, end = webui.optional_day(since, "from"), webui.optional_day(until, "to")
     zone = webui.zone_name(viewer)
     user_id: int | None = None
     unknown_member = False
-    if member is not None:
-        found_user = await users.by_telegram_id(session, member)
+    if member:
+        found_user = await users.find_one(session, member)
         unknown_member = found_user is None
         user_id = found_user.id if found_user is not None else -1
     found = await list_bookings(
@@ -99,11 +100,11 @@ async def bookings_page(
     query = {
         "status": status.value if status else "",
         "performer_id": performer_id or "",
-        "member": member or "",
+        "member": member,
         "from": start or "",
         "to": end or "",
     }
-    keep = "&".join(f"{k}={v}" for k, v in query.items() if v)
+    keep = urlencode({k: v for k, v in query.items() if v})
     return webui.render(
         request,
         "web_bookings.html",

@@ -100,7 +100,7 @@ TEXTS = {
     "role": N_("webp.ops.role"),
     "grant": N_("webp.ops.grant"),
     "revoke": N_("webp.ops.revoke"),
-    "telegram_id": N_("webp.member_help"),
+    "telegram_id": N_("webp.telegram_id"),
     "role_done": N_("webp.ops.done.role"),
     "jobs": N_("webp.nav.jobs"),
     "kind": N_("webp.ops.kind"),
