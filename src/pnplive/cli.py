@@ -219,11 +219,11 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
 
     import uvicorn
 
-    from pnplive.stack import build_service, uses_emulator
+    from pnplive.stack import build_service, listening_at, uses_emulator
 
     _refuse_unsafe()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = get_settings()
+    settings = listening_at(get_settings(), host, port)
     if uses_emulator(settings):
         typer.echo(f"Telegram emulator: {settings.public_base_url.rstrip('/')}/emulator/")
     uvicorn.run(build_service(settings), host=host, port=port, proxy_headers=True)

@@ -29,6 +29,18 @@ def uses_emulator(settings: Settings) -> bool:
     return not settings.bot_token and settings.env == "development"
 
 
+def listening_at(settings: Settings, host: str, port: int) -> Settings:
+    """The settings for a service listening on ``host:port``. Unless the public address was
+    configured, it is the listening one: links, checkout pages and the bot's way to the local
+    emulator all lead there (a fixed default would send them to a port nobody listens on)."""
+    if "public_base_url" in settings.model_fields_set:
+        return settings
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return settings.model_copy(update={"public_base_url": f"http://{shown}:{port}"})
+
+
 def demo_emulator(token: str) -> Emulator:
     personas = [
         Persona(tid, name, username=username, language_code=lang, label=label)

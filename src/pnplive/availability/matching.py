@@ -11,7 +11,9 @@ and every score carries the reasons that made it, in words a member understands.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+import heapq
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -122,25 +124,74 @@ def score(wish: Wish, c: Candidate) -> Match:
     return Match(c, round(total, 4), tuple(reasons))
 
 
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """One performer's free starts (UTC), with what the score needs to know of them."""
+
+    performer_id: int
+    rating_sum: int
+    rating_count: int
+    online: bool
+    starts: Sequence[datetime]
+
+
 def best_matches(
-    wish: Wish, candidates: Iterable[Candidate], *, limit: int, per_performer: int = 3
+    wish: Wish, offers: Iterable[Offer], *, limit: int, per_performer: int = 3
 ) -> list[Match]:
     """The ``limit`` best slots, at most ``per_performer`` per performer, best first.
 
     Ties go to the earlier slot, then the lower performer id, so the answer is deterministic.
+    Closeness is computed once per distinct start; a performer whose best possible score
+    cannot reach the current ``limit``-th best is skipped without scoring their slots; the
+    reasons are written for the winners alone. The answer is the one scoring every slot gives.
     """
-    scored = sorted(
-        (score(wish, c) for c in candidates),
-        key=lambda m: (-m.score, m.candidate.start, m.candidate.performer_id),
-    )
-    taken: dict[int, int] = {}
-    out: list[Match] = []
-    for m in scored:
-        n = taken.get(m.candidate.performer_id, 0)
-        if n >= per_performer:
-            continue
-        taken[m.candidate.performer_id] = n + 1
-        out.append(m)
-        if len(out) >= limit:
-            break
-    return out
+    offers = [o for o in offers if o.starts]
+    if not offers or limit <= 0:
+        return []
+    distinct: set[datetime] = set().union(*(o.starts for o in offers))
+    weighted = {t: W_CLOSENESS * closeness(wish, t) for t in distinct}
+    closeness_of = weighted.__getitem__
+
+    def base(offer: Offer) -> tuple[float, float]:
+        rating = W_RATING * (shrunk_rating(offer.rating_sum, offer.rating_count) / 5.0)
+        return rating, W_ONLINE * (1.0 if offer.online else 0.0)
+
+    # Rounding and adding are monotone, so a performer's best score is reached at their
+    # closest start: an exact upper bound of every score they can have.
+    ranked = []
+    for offer in offers:
+        rating, online = base(offer)
+        bound = round(max(map(closeness_of, offer.starts)) + rating + online, 4)
+        ranked.append((bound, rating, online, offer))
+    ranked.sort(key=lambda r: -r[0])
+
+    kept: list[tuple[float, datetime, int, Offer]] = []
+    starts: Sequence[datetime]
+    for bound, rating, online, offer in ranked:
+        starts = offer.starts
+        if len(kept) >= limit:
+            kept = heapq.nsmallest(limit, kept, key=lambda k: k[:3])
+            last_score, last_start = -kept[-1][0], kept[-1][1]
+            if bound < last_score:
+                break  # nobody further down can reach the board
+            if bound == last_score:
+                # At best a tie with the last on the board, which goes to the earlier start
+                # (starts are in order): the later ones cannot enter.
+                starts = starts[: bisect.bisect_right(starts, last_start)]
+        # The same sum, in the same order, as ``score``: equal floats, equal rounding.
+        keyed = [(-round(closeness_of(t) + rating + online, 4), t) for t in starts]
+        for neg, t in heapq.nsmallest(per_performer, keyed):
+            kept.append((neg, t, offer.performer_id, offer))
+    return [
+        score(
+            wish,
+            Candidate(
+                performer_id=offer.performer_id,
+                start=t,
+                rating_sum=offer.rating_sum,
+                rating_count=offer.rating_count,
+                online=offer.online,
+            ),
+        )
+        for _neg, t, _pid, offer in heapq.nsmallest(limit, kept, key=lambda k: k[:3])
+    ]

@@ -287,12 +287,14 @@ def free_slots(
         return []
     length = rules.duration * MINUTE
     step = rules.step_minutes * MINUTE
+    # What ``occupied`` computes, as two offsets: this loop runs once per offered start.
+    before = rules.buffer_before * MINUTE
+    after = (rules.duration + rules.buffer_after) * MINUTE
     out: list[datetime] = []
     for iv in available(schedule, lo, hi + length):
         s = _ceil_to_grid(max(iv.start, lo), rules.step_minutes)
         while s < hi and s + length <= iv.end:
-            occ = occupied(s, rules)
-            if not busy.overlaps(occ.start, occ.end):
+            if not busy.starts or not busy.overlaps(s - before, s + after):
                 out.append(s)
             s += step
     return out

@@ -10,7 +10,8 @@ from aiogram_dialog import setup_dialogs
 
 from pnplive.bot import dashboard, errors
 from pnplive.bot.admin import menu as admin_menu
-from pnplive.bot.admin import wizard
+from pnplive.bot.admin import performer as admin_performer
+from pnplive.bot.admin import roles, wizard
 from pnplive.bot.context import BotContext
 from pnplive.bot.member import booking, bookings, menu, payments, settings
 from pnplive.bot.middlewares import ChatOrderMiddleware, ContextMiddleware, ThrottleMiddleware
@@ -55,6 +56,8 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
         settings.dialog(),
         performer_menu.dialog(),
         admin_menu.dialog(),
+        admin_performer.dialog(),
+        roles.dialog(),
         wizard.dialog(),
     )
     setup_dialogs(dp)

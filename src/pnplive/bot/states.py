@@ -44,6 +44,20 @@ class AdminMenu(StatesGroup):
     performers = State()
 
 
+class AdminPerformer(StatesGroup):
+    main = State()
+    edit = State()
+    deactivate = State()
+    bookings = State()
+    booking = State()
+    cancel = State()
+
+
+class AdminRoles(StatesGroup):
+    ask = State()
+    member = State()
+
+
 class AddPerformer(StatesGroup):
     username = State()
     display_name = State()

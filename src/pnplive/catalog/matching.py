@@ -12,9 +12,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import noload, selectinload
+from sqlalchemy.orm import load_only, noload, selectinload
 
-from pnplive.availability.matching import Candidate, Match, Wish, best_matches
+from pnplive.availability.matching import Match, Offer, Wish, best_matches
 from pnplive.availability.slots import check_duration, local_day_bounds
 from pnplive.booking.rules import BookingRules
 from pnplive.catalog.browse import filtered
@@ -48,7 +48,19 @@ async def smart_match(
     query = filtered(session, filters).where(
         Performer.min_duration <= wish.duration, Performer.max_duration >= wish.duration
     )
-    found = (await session.scalars(query.options(noload(Performer.photos)))).all()
+    # Only what the slots and the score need: the rest (JSON columns, photos) of a thousand
+    # candidates would cost more than the matching itself.
+    needed = load_only(
+        Performer.timezone,
+        Performer.min_duration,
+        Performer.max_duration,
+        Performer.buffer_before,
+        Performer.buffer_after,
+        Performer.rating_sum,
+        Performer.rating_count,
+        Performer.presence,
+    )
+    found = (await session.scalars(query.options(needed, noload(Performer.photos)))).all()
     performers = [p for p in found if check_duration(wish.duration, p.min_duration, p.max_duration)]
     slots = await free_slots_of_many(
         session,
@@ -60,18 +72,17 @@ async def smart_match(
         start=local_day_bounds(wish.zone, first).start,
         end=local_day_bounds(wish.zone, last).end,
     )
-    candidates = [
-        Candidate(
+    offers = (
+        Offer(
             performer_id=p.id,
-            start=t,
             rating_sum=p.rating_sum,
             rating_count=p.rating_count,
             online=p.presence == Presence.ONLINE.value,
+            starts=slots[p.id],
         )
         for p in performers
-        for t in slots[p.id]
-    ]
-    best = best_matches(wish, candidates, limit=limit)
+    )
+    best = best_matches(wish, offers, limit=limit)
     # Only the performers shown are loaded whole (with their photos).
     shown = {m.candidate.performer_id for m in best}
     whole = (

@@ -1,5 +1,5 @@
-"""The admins' menu (F-ADM): add a performer, and each performer's status at a glance,
-switched between active and paused with one press (``/toggle_status``)."""
+"""The admins' menu (F-ADM): add a performer, the performers with their status at a glance
+(one press opens a performer to run: ``admin/performer.py``), and roles for superadmins."""
 
 from __future__ import annotations
 
@@ -14,13 +14,11 @@ from aiogram_dialog.widgets.text import Format
 
 from pnplive.bot.context import BotContext
 from pnplive.bot.screens import restart
-from pnplive.bot.states import AddPerformer, AdminMenu
+from pnplive.bot.states import AddPerformer, AdminMenu, AdminPerformer, AdminRoles
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.kit.i18n import N_, t
-from pnplive.performer import service as performers
 from pnplive.performer.models import Lifecycle
 from pnplive.performer.queries import admin_list
-from pnplive.performer.schemas import PerformerUpdate
 from pnplive.user.models import User
 
 STATUS = {
@@ -42,13 +40,15 @@ async def performers_data(dialog_manager: DialogManager, **_: Any) -> dict[str, 
     return {"performers": items}
 
 
-async def toggle(callback: CallbackQuery, _w: Any, manager: DialogManager, item: str) -> None:
-    ctx: BotContext = manager.middleware_data["ctx"]
-    async with ctx.db.transaction() as session:
-        p = await performers.get(session, int(item))
-        target = Lifecycle.PAUSED if p.status == Lifecycle.ACTIVE.value else Lifecycle.ACTIVE
-        await performers.update(session, p, PerformerUpdate(status=target), ctx.clock.now())
-    await callback.answer(t(lang_of(manager), STATUS[target.value]))
+async def open_performer(
+    callback: CallbackQuery, _w: Any, manager: DialogManager, item: str
+) -> None:
+    await manager.start(AdminPerformer.main, data={"performer": int(item)})
+
+
+async def menu_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    user: User = dialog_manager.middleware_data["user"]
+    return {"superadmin": user.is_superadmin}
 
 
 def dialog() -> Dialog:
@@ -59,9 +59,13 @@ def dialog() -> Dialog:
             Column(
                 Start(Tr(N_("bot.admin.add")), id="add", state=AddPerformer.username),
                 SwitchTo(Tr(N_("bot.admin.performers")), id="list", state=AdminMenu.performers),
+                Start(
+                    Tr(N_("bot.admin.roles")), id="roles", state=AdminRoles.ask, when="superadmin"
+                ),
                 Cancel(Tr(N_("bot.back"))),
             ),
             state=AdminMenu.main,
+            getter=menu_data,
         ),
         Window(
             Tr(N_("bot.admin.toggle_hint")),
@@ -71,7 +75,7 @@ def dialog() -> Dialog:
                     id="perf",
                     item_id_getter=lambda x: x["id"],
                     items="performers",
-                    on_click=toggle,
+                    on_click=open_performer,
                 ),
                 id="perf_page",
                 width=1,
