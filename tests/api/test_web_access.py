@@ -90,6 +90,7 @@ def admin_pages(w: World) -> list[str]:
         f"/admin/payouts?performer_id={w.p.id}",
         "/admin/jobs",
         "/admin/broadcasts",
+        "/admin/exports/bookings.csv?from=2027-03-01&to=2027-03-10",
     ]
 
 
@@ -120,7 +121,7 @@ async def test_every_page_shows_data_only_to_its_roles(
         if path == "/performer":
             # Each performer sees their own calls, never the other's.
             assert (booking in r.text) is (role == "performer"), (role, path)
-        elif path.startswith("/admin/bookings"):
+        elif path.startswith(("/admin/bookings", "/admin/exports")):
             assert booking in r.text
     if role in ("anonymous", "member"):
         login = await client.get("/admin/bookings", follow_redirects=True)
