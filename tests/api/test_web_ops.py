@@ -82,6 +82,7 @@ async def test_a_performer_is_created_edited_and_deactivated(
     assert p is not None and p.price_per_minute == 250 and p.currency == "EUR"
     page = await client.get(made.headers["location"])
     assert "The performer is created" in page.text and "stella.jpg" in page.text
+    assert 'name="price" value="2.50"' in page.text  # the price as it was typed, in euros
     week = await client.get(f"/api/admin/models/{p.id}/availability")
     assert week.status_code == 401  # the JSON API wants its own credentials, not the cookie
     taken = await client.post("/admin/performers", data=WIZARD | {"csrf": csrf})

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
+from pnplive.analytics.exports import major
 from pnplive.api import webui
 from pnplive.api.deps import ClockDep, SessionDep
 from pnplive.api.webui import AdminPage, SuperadminPage
@@ -260,7 +261,7 @@ async def performer_page(
         p=p,
         weekly=[", ".join(d) for d in days],
         conflicts=await coverage.conflicts(session, p, clock.now()),
-        price=p.price_per_minute / 10 ** CURRENCY_EXPONENT.get(p.currency, 2),
+        price=major(p.price_per_minute, p.currency),
         statuses=[s.value for s in Lifecycle],
         visibilities=[v.value for v in Visibility],
         done=request.query_params.get("done", ""),
