@@ -191,7 +191,8 @@ def login_data_command(
 
 @users_app.command("login-link")
 def login_link(telegram_id: TelegramArg) -> None:
-    """Print a one-time link (valid 10 minutes) that signs an admin in to the web dashboard."""
+    """Print a one-time link (valid 10 minutes) that signs an admin or a performer in to their
+    web dashboard (the bot sends the same with /dashboard)."""
     from pnplive.auth import web
 
     async def work(session: AsyncSession) -> str:

@@ -32,6 +32,9 @@ from pnplive.api.routers import (
     reviews,
     telegram,
     web_admin,
+    web_bookings,
+    web_ops,
+    web_performer,
 )
 from pnplive.api.settings import ApiSettings
 from pnplive.booking.rules import BookingRules
@@ -196,6 +199,9 @@ def create_app(
     )
 
     app.include_router(web_admin.router)
+    app.include_router(web_bookings.router)
+    app.include_router(web_performer.router)
+    app.include_router(web_ops.router)
     if emulator is not None:
         # The local Telegram: its Bot API and chat page (development, and the tests).
         app.mount("/emulator", emulator.asgi_app())

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pnplive.api import webui
 from pnplive.api.ratelimit import RateLimited
 from pnplive.errors import PnpError
 from pnplive.kit.db import is_unavailable
@@ -88,6 +89,8 @@ def _jsonable(value: Any) -> Any:
 
 async def _pnp_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PnpError)
+    if webui.is_page(request):
+        return webui.error_page(request, exc.status, exc.message)
     headers = None
     if isinstance(exc, RateLimited):
         headers = {"Retry-After": str(exc.details.get("retry_after", 1))}
@@ -98,6 +101,10 @@ async def _pnp_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if webui.is_page(request):
+        return webui.error_page(
+            request, 422, "; ".join(str(e.get("msg", "")) for e in exc.errors())
+        )
     problems = [
         {
             "loc": [str(p) for p in err.get("loc", ())],

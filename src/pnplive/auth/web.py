@@ -21,6 +21,9 @@ from pnplive.auth.errors import Unauthenticated
 from pnplive.auth.models import ApiToken, LoginLink, TokenRole
 from pnplive.auth.tokens import hash_token
 from pnplive.errors import Forbidden
+from pnplive.kit.actor import Actor
+from pnplive.performer.accounts import of_user
+from pnplive.performer.models import Performer
 from pnplive.user.models import User
 
 LINK_TTL = timedelta(minutes=10)
@@ -36,12 +39,17 @@ class CsrfRejected(Forbidden):
     code = "csrf_rejected"
 
 
+async def may_sign_in(session: AsyncSession, user: User) -> bool:
+    """Admins (their dashboard) and performers (theirs) sign in to the web; members do not."""
+    return user.is_admin or await of_user(session, user.id) is not None
+
+
 async def issue_link(
     session: AsyncSession, user: User, now: datetime, ttl: timedelta = LINK_TTL
 ) -> str:
-    """A new one-time login token for ``user`` (admins only: the dashboard is theirs)."""
-    if not user.is_admin:
-        raise Forbidden("the web dashboard is for admins", user=user.id)
+    """A new one-time login token for ``user`` (an admin or a performer)."""
+    if not await may_sign_in(session, user):
+        raise Forbidden("the web dashboard is for admins and performers", user=user.id)
     plain = secrets.token_urlsafe(32)
     session.add(
         LoginLink(
@@ -68,7 +76,7 @@ async def consume_link(session: AsyncSession, plain: str, now: datetime) -> User
     )
     user_id = used.scalar_one_or_none()
     user = await session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.is_admin:
+    if user is None or not await may_sign_in(session, user):
         raise InvalidLoginLink("this login link is not valid, has expired or was already used")
     return user
 
@@ -128,6 +136,53 @@ async def signed_in_admin(
     if token is None or token.revoked_at is not None or token.role != TokenRole.ADMIN:
         return None
     return None, token
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who a web session signs in now: an admin (member or API token) or a performer."""
+
+    session: WebSession
+    user: User | None
+    token: ApiToken | None
+    performer: Performer | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.token is not None or (self.user is not None and self.user.is_admin)
+
+    @property
+    def is_superadmin(self) -> bool:
+        return self.user is not None and self.user.is_superadmin
+
+    @property
+    def home(self) -> str:
+        return "/admin" if self.is_admin else "/performer"
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user is not None else None
+
+    def as_actor(self) -> Actor:
+        """This viewer as the domains record who acted."""
+        if self.is_admin:
+            return Actor.admin(user_id=self.user_id, token_id=self.token.id if self.token else None)
+        assert self.performer is not None
+        return Actor.of_performer(self.performer.id, user_id=self.user_id)
+
+
+async def signed_in(session: AsyncSession, web: WebSession) -> Viewer | None:
+    """The admin or performer a session still names; None when they are neither any more."""
+    if web.kind == "token":
+        admin = await signed_in_admin(session, web)
+        return None if admin is None else Viewer(web, None, admin[1], None)
+    user = await session.get(User, web.subject)
+    if user is None:
+        return None
+    if user.is_admin:
+        return Viewer(web, user, None, None)
+    performer = await of_user(session, user.id)
+    return None if performer is None else Viewer(web, user, None, performer)
 
 
 def check_csrf(web: WebSession, submitted: str | None) -> None:

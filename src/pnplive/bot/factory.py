@@ -8,7 +8,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand
 from aiogram_dialog import setup_dialogs
 
-from pnplive.bot import errors
+from pnplive.bot import dashboard, errors
 from pnplive.bot.admin import menu as admin_menu
 from pnplive.bot.admin import performer as admin_performer
 from pnplive.bot.admin import roles, wizard
@@ -50,6 +50,7 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
         menu.router(),
         payments.router(),
         admin_menu.router(),
+        dashboard.router(),
         menu.dialog(),
         booking.dialog(),
         bookings.dialog(),

@@ -88,3 +88,20 @@ async def refunds(
         .offset(offset)
     )
     return [RefundRow(r, b, p) for r, b, p in rows.all()], int(total or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class BookingMoney:
+    payments: list[Payment]
+    refunds: list[Refund]
+
+
+async def of_booking(session: AsyncSession, booking_id: int) -> BookingMoney:
+    """A booking's payments and refunds, oldest first (the booking detail page)."""
+    pays = await session.scalars(
+        select(Payment).where(Payment.booking_id == booking_id).order_by(Payment.id)
+    )
+    refs = await session.scalars(
+        select(Refund).where(Refund.booking_id == booking_id).order_by(Refund.id)
+    )
+    return BookingMoney(list(pays.all()), list(refs.all()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.errors import InvalidInput, NotFound
@@ -29,6 +29,20 @@ def check_timezone(name: str) -> str:
 
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
     found: User | None = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    return found
+
+
+async def find_one(session: AsyncSession, who: str) -> User | None:
+    """The member a person means by a Telegram id or a @username (case-insensitive)."""
+    who = who.strip()
+    if who.isdigit() and len(who) <= 16:
+        return await by_telegram_id(session, int(who))
+    name = who.removeprefix("@").lower()
+    if not name:
+        return None
+    found: User | None = await session.scalar(
+        select(User).where(func.lower(User.username) == name).order_by(User.id).limit(1)
+    )
     return found
 
 

@@ -20,11 +20,11 @@ from fastapi.responses import (
     Response,
     StreamingResponse,
 )
-from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
 
 from pnplive.analytics import service as a
-from pnplive.analytics.exports import EXPORTS, csv_chunks, xlsx_file
+from pnplive.analytics.exports import EXPORTS, csv_chunks, major, xlsx_file
+from pnplive.api import webui
 from pnplive.api.common import zone_of
 from pnplive.api.deps import ClockDep, SessionDep, SettingsDep, get_db
 from pnplive.auth import tokens as api_tokens
@@ -36,8 +36,8 @@ from pnplive.kit.i18n import N_, format_money, language_of, t
 from pnplive.user.models import User
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
-COOKIE = "pnplive_session"
+templates = webui.templates
+COOKIE = webui.COOKIE
 MAX_DAYS = 400
 
 TEXTS = {
@@ -98,9 +98,11 @@ def _language(request: Request, user: User | None) -> str:
     return language_of(asked or (user.language if user else None))
 
 
-def _signed_in(request: Request, kind: str, subject: int, clock: ClockDep, secret: str) -> Response:
+def _signed_in(
+    request: Request, kind: str, subject: int, clock: ClockDep, secret: str, home: str = "/admin"
+) -> Response:
     cookie, _session = web.session_cookie(kind, subject, clock.now(), secret)
-    response = RedirectResponse("/admin", status_code=303)
+    response = RedirectResponse(home, status_code=303)
     response.set_cookie(
         COOKIE,
         cookie,
@@ -135,7 +137,8 @@ async def login_with_link(
         user = await web.consume_link(session, token, clock.now())
     except Unauthenticated:
         return _login_page(request, _language(request, None), refused=True, status=401)
-    return _signed_in(request, "member", user.id, clock, settings.secret_key)
+    home = "/admin" if user.is_admin else "/performer"
+    return _signed_in(request, "member", user.id, clock, settings.secret_key, home)
 
 
 @router.post("/login")
@@ -163,10 +166,10 @@ async def logout(
     settings: SettingsDep,
     csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    viewer = await _viewer(request, session, clock, settings)
+    viewer = await webui.current_viewer(request, session, clock, settings)
     if viewer is None:
         return RedirectResponse("/login", status_code=303)
-    web.check_csrf(viewer[0], csrf)
+    webui.check_csrf(viewer, csrf)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -219,6 +222,7 @@ async def dashboard(
     clock: ClockDep,
     settings: SettingsDep,
     q: AskedDep,
+    signed_in: webui.AdminPage,
 ) -> Response:
     viewer = await _viewer(request, session, clock, settings)
     if viewer is None:
@@ -246,8 +250,9 @@ async def dashboard(
         },
         "money": {
             "labels": [m.currency for m in money],
-            "net": [m.net for m in money],
-            "commission": [m.commission for m in money],
+            # Major units (dollars, not cents), as the table beside the chart shows them.
+            "net": [float(major(m.net, m.currency)) for m in money],
+            "commission": [float(major(m.commission, m.currency)) for m in money],
         },
         "hours": hours,
     }
@@ -258,7 +263,9 @@ async def dashboard(
         request,
         "admin_dashboard.html",
         {
-            "tx": texts(language),
+            "tx": webui.texts(language) | texts(language),
+            "viewer": signed_in,
+            "path": "/admin",
             "lang": language,
             "csrf": ws.csrf,
             "first": first,
@@ -296,6 +303,7 @@ async def dashboard_export(
     clock: ClockDep,
     settings: SettingsDep,
     q: AskedDep,
+    _admin: webui.AdminPage,
 ) -> Response:
     viewer = await _viewer(request, session, clock, settings)
     if viewer is None:
