@@ -45,9 +45,10 @@ class ContextMiddleware(BaseMiddleware):
         ctx = self.ctx
         async with ctx.db.reading() as session:
             user = await users.by_telegram_id(session, tg.id)
-        fresh = user is not None and (user.username, user.first_name) == (
-            tg.username,
-            tg.first_name,
+        fresh = (
+            user is not None
+            and not user.unreachable
+            and (user.username, user.first_name) == (tg.username, tg.first_name)
         )
         if fresh and tg.id not in ctx.settings.superadmin_telegram_ids:
             return user
@@ -60,6 +61,7 @@ class ContextMiddleware(BaseMiddleware):
                 first_name=tg.first_name,
                 language_code=tg.language_code,
                 superadmin_ids=ctx.settings.superadmin_telegram_ids,
+                contacted=True,
             )
 
 

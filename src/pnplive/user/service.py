@@ -62,8 +62,13 @@ async def register(
     first_name: str | None = None,
     language_code: str | None = None,
     superadmin_ids: list[int] | tuple[int, ...] = (),
+    contacted: bool = False,
 ) -> User:
-    """The member with this Telegram id, created on first sight."""
+    """The member with this Telegram id, created on first sight.
+
+    ``contacted`` says the member has just written to the bot, so messages reach them again
+    (a member who had blocked the bot, or never started it, was marked unreachable).
+    """
     user = await by_telegram_id(session, telegram_id)
     if user is None:
         user = User(
@@ -86,6 +91,8 @@ async def register(
             user.first_name = first_name
         if telegram_id in superadmin_ids and user.role != Role.SUPERADMIN:
             user.role = Role.SUPERADMIN
+        if contacted and user.unreachable:
+            user.unreachable = False
     return user
 
 
