@@ -83,3 +83,34 @@ async def test_inside_the_cutoff_a_booking_cannot_be_moved(
         await chat.wait_for(lambda m: "upcoming bookings" in m.text, timeout=10)
         shown = await press(chat, "Thu 4 Mar", lambda m: "Status: confirmed" in m.text)
         assert not any(b.startswith("🔁") for b in buttons(shown))
+
+
+async def test_a_move_refused_at_the_last_moment_is_explained_in_the_members_language(
+    db: Database, clock: FrozenClock, people: People
+) -> None:
+    public_id = await paid_booking(db, clock, PRIME, people.performer_id, days=3)
+    async with db.transaction() as s:
+        member = await by_telegram_id(s, PRIME)
+        assert member is not None
+        member.language = "es"
+    async with running(db, clock, PERSONAS) as stack:
+        chat = stack.person(PRIME)
+        await chat.send("/my_bookings")
+        listing = await chat.wait_for(lambda m: "Tus próximas reservas" in m.text, timeout=10)
+        await chat.press(buttons(listing)[0], listing)
+        await chat.wait_for(lambda m: "Estado:" in m.text, timeout=10)
+        days = await press(chat, "🔁", lambda m: "tiene un hueco libre" in m.text)
+        await chat.press(buttons(days)[1], days)
+        times = await chat.wait_for(lambda m: "Elige la nueva hora" in m.text, timeout=10)
+        await chat.press(buttons(times)[0], times)
+        confirm = await chat.wait_for(lambda m: "¿Mover tu llamada" in m.text, timeout=10)
+
+        # The cutoff passes while the member reads the question.
+        start = await start_of(db, public_id)
+        inside = start - timedelta(hours=RULES.cancel_policy.cutoff_hours - 1)
+        clock.advance(seconds=(inside - clock.now()).total_seconds())
+        await chat.press(button(confirm, "✅"), confirm)
+        notice = await chat.wait_for_notice(lambda n: "no se puede mover" in n.text, timeout=10)
+        assert "falta muy poco para que empiece la llamada" in notice.text
+        assert "too close" not in notice.text
+    assert await start_of(db, public_id) == start

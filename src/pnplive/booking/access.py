@@ -95,7 +95,9 @@ def may_reschedule(actor: Actor, booking: Booking, *, now: datetime, cutoff_hour
             booking=booking.public_id,
         )
     if booking.status != Status.CONFIRMED:
-        raise RescheduleNotAllowed("only a confirmed booking can be moved")
+        raise RescheduleNotAllowed("only a confirmed booking can be moved", why="not_confirmed")
     if party is Party.MEMBER and booking.start_at - now < timedelta(hours=cutoff_hours):
-        raise RescheduleNotAllowed("it is too close to the start to move this booking")
+        raise RescheduleNotAllowed(
+            "it is too close to the start to move this booking", why="cutoff"
+        )
     return party

@@ -19,6 +19,7 @@ from pnplive.booking import service as bookings
 from pnplive.booking.policy import cancel_preview
 from pnplive.booking.queries import BookingFilters, When, list_bookings, users_by_id
 from pnplive.bot.context import BotContext
+from pnplive.bot.refusals import refusal
 from pnplive.bot.states import AdminPerformer
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.errors import PnpError
@@ -210,7 +211,7 @@ async def on_cancel(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
             currency = b.currency
     except PnpError as exc:
         await callback.answer(
-            t(lang, N_("bot.adminp.cancel_refused"), reason=exc.message), show_alert=True
+            t(lang, N_("bot.adminp.cancel_refused"), reason=refusal(lang, exc)), show_alert=True
         )
         await manager.switch_to(AdminPerformer.booking)
         return

@@ -12,6 +12,7 @@ from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, SwitchTo
 
 from pnplive.bot.context import BotContext
+from pnplive.bot.refusals import refusal
 from pnplive.bot.states import AdminRoles
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.errors import PnpError
@@ -76,7 +77,9 @@ async def _set_admin(callback: CallbackQuery, manager: DialogManager, grant: boo
                 session, member, grant, Actor.admin(user.id), ctx.clock.now()
             )
     except PnpError as exc:
-        await callback.answer(exc.message, show_alert=True)
+        await callback.answer(
+            t(lang, N_("bot.roles.refused"), reason=refusal(lang, exc)), show_alert=True
+        )
         return
     await callback.answer(t(lang, N_("bot.roles.changed")))
 

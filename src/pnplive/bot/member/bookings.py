@@ -35,6 +35,7 @@ from pnplive.booking.errors import (
 from pnplive.booking.policy import cancel_preview
 from pnplive.booking.queries import BookingFilters, When, list_bookings, performers_by_id
 from pnplive.bot.context import BotContext
+from pnplive.bot.refusals import refusal
 from pnplive.bot.states import MyBookings
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.calendar import service as calendars
@@ -256,7 +257,7 @@ async def on_move(callback: CallbackQuery, _w: Any, manager: DialogManager) -> N
         return
     except (RescheduleNotAllowed, PnpError) as exc:
         await callback.answer(
-            t(lang, N_("bot.bookings.move_refused"), reason=exc.message), show_alert=True
+            t(lang, N_("bot.bookings.move_refused"), reason=refusal(lang, exc)), show_alert=True
         )
         await manager.switch_to(MyBookings.detail)
         return
