@@ -270,6 +270,14 @@ async def test_smart_matching_scores_and_explains(
     assert top["performer"]["username"] == "sky"  # in the window, 5 stars, online
     assert "inside your 18:00–20:00 window" in top["reasons"]
     assert "online now" in top["reasons"]
+    # The reasons are worded for the reader: the member's language, or the one asked for.
+    r = await client.get(
+        "/api/match?duration=30&from=2027-03-02&to=2027-03-02&time_from=18:00&time_to=20:00"
+        "&tz=UTC&limit=1&lang=es",
+        headers=h,
+    )
+    assert r.json()["items"][0]["reasons"][0] == "dentro de tu franja 18:00–20:00"
+    assert "en línea ahora" in r.json()["items"][0]["reasons"]
     per = {}
     for m in items:
         per[m["performer"]["username"]] = per.get(m["performer"]["username"], 0) + 1

@@ -9,7 +9,21 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pnplive.availability.matching import Candidate, Match, Offer, Wish, best_matches, score
+from pnplive.availability.explain import explain
+from pnplive.availability.matching import (
+    INSIDE,
+    NEW,
+    ONLINE,
+    OUTSIDE,
+    RATED,
+    Candidate,
+    Match,
+    Offer,
+    Reason,
+    Wish,
+    best_matches,
+    score,
+)
 
 BASE = datetime(2027, 3, 27, 0, 0, tzinfo=UTC)  # the weekend Europe/Madrid moves its clocks
 ZONES = ("UTC", "Europe/Madrid", "America/Bogota", "Asia/Kathmandu")
@@ -85,8 +99,32 @@ def test_reasons_explain_the_winner() -> None:
         (2, evening),
     ]
     assert best[0].reasons == (
+        Reason(INSIDE, window="18:00–20:00"),
+        Reason(RATED, rating=4.5, count=2),
+        Reason(ONLINE),
+    )
+    assert best[1].reasons == (Reason(INSIDE, window="18:00–20:00"), Reason(NEW))
+    assert explain(best[0].reasons, "en") == [
         "inside your 18:00–20:00 window",
         "rated 4.5 (2 reviews)",
         "online now",
+    ]
+    assert explain(best[0].reasons, "es") == [
+        "dentro de tu franja 18:00–20:00",
+        "valoración 4,5 (2 reseñas)",
+        "en línea ahora",
+    ]
+
+
+def test_reasons_say_how_far_outside_the_window_and_count_one_review() -> None:
+    wish = Wish(ZoneInfo("Europe/Madrid"), 30, 18 * 60, 20 * 60)
+    late = datetime(2027, 3, 2, 19, 45, tzinfo=UTC)  # 20:45 in Madrid, ends 21:15
+    best = best_matches(wish, [Offer(1, 4, 1, False, [late])], limit=1)
+    assert best[0].reasons == (
+        Reason(OUTSIDE, window="18:00–20:00", minutes=75),
+        Reason(RATED, rating=4.0, count=1),
     )
-    assert best[1].reasons == ("inside your 18:00–20:00 window", "new performer, not rated yet")
+    assert explain(best[0].reasons, "en") == [
+        "75 min outside your 18:00–20:00 window",
+        "rated 4.0 (1 review)",
+    ]

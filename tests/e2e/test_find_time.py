@@ -27,8 +27,8 @@ async def test_a_member_finds_a_time_with_reasons_and_holds_it(
         await press(chat, "30 min", lambda m: "When in the day" in m.text)
         found = await press(chat, "🌆 Evening", lambda m: "best free times" in m.text)
         assert "(times in UTC)" in found.text
-        assert "Luna" in found.text and "inside the time you asked for" in found.text
-        assert "new performer, no reviews yet" in found.text
+        assert "Luna" in found.text and "inside your 18:00–" in found.text
+        assert "new performer, not rated yet" in found.text
         first = buttons(found)[0]
         assert first.startswith("1. ")
         await chat.press(first, found)

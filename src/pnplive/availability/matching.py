@@ -6,7 +6,7 @@ Pure: everything, including the zone and the slots, comes in as arguments. A slo
   + 0.3 * rating (Bayesian: two phantom 3-star reviews, so one 5-star review is not "the best")
   + 0.1 * online now
 
-and every score carries the reasons that made it, in words a member understands.
+and every score carries the reasons that made it (``Reason``; ``explain`` words them for a reader).
 """
 
 from __future__ import annotations
@@ -56,10 +56,24 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class Reason:
+    """One part of a score, as data: every front door words it in its reader's language."""
+
+    kind: str  # INSIDE, OUTSIDE, RATED, NEW or ONLINE
+    window: str = ""  # the wished window, "18:00–20:00"
+    minutes: int = 0  # how far outside it
+    rating: float = 0.0
+    count: int = 0
+
+
+INSIDE, OUTSIDE, RATED, NEW, ONLINE = "inside", "outside", "rated", "new", "online"
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     candidate: Candidate
     score: float
-    reasons: tuple[str, ...] = field(default_factory=tuple)
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
 
 
 def _hhmm(minutes: int) -> str:
@@ -102,24 +116,23 @@ def shrunk_rating(rating_sum: int, rating_count: int) -> float:
 
 
 def score(wish: Wish, c: Candidate) -> Match:
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     dist = window_distance(wish, c.start)
     close = max(0.0, 1.0 - dist / FALLOFF_MINUTES)
     if wish.window_start is not None and wish.window_end is not None:
         window = f"{_hhmm(wish.window_start)}–{_hhmm(wish.window_end)}"
         if dist == 0:
-            reasons.append(f"inside your {window} window")
+            reasons.append(Reason(INSIDE, window=window))
         else:
-            reasons.append(f"{dist} min outside your {window} window")
+            reasons.append(Reason(OUTSIDE, window=window, minutes=dist))
     rating = shrunk_rating(c.rating_sum, c.rating_count)
     if c.rating_count:
         avg = c.rating_sum / c.rating_count
-        noun = "review" if c.rating_count == 1 else "reviews"
-        reasons.append(f"rated {avg:.1f} ({c.rating_count} {noun})")
+        reasons.append(Reason(RATED, rating=avg, count=c.rating_count))
     else:
-        reasons.append("new performer, not rated yet")
+        reasons.append(Reason(NEW))
     if c.online:
-        reasons.append("online now")
+        reasons.append(Reason(ONLINE))
     total = W_CLOSENESS * close + W_RATING * (rating / 5.0) + W_ONLINE * (1.0 if c.online else 0.0)
     return Match(c, round(total, 4), tuple(reasons))
 

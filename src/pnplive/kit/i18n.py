@@ -102,3 +102,8 @@ def format_time(moment: datetime, zone: str, language: str | None = None) -> str
     lang = language_of(language)
     text = format_datetime(moment.astimezone(UTC), "HH:mm", tzinfo=ZoneInfo(zone), locale=lang)
     return f"{text} ({zone})"
+
+
+def format_rating(value: float, language: str | None = None) -> str:
+    """A star rating with one decimal, as a reader of ``language`` writes it (4.5, 4,5)."""
+    return format_decimal(round(value, 1), format="0.0", locale=language_of(language))

@@ -20,6 +20,7 @@ from pnplive.api.deps import (
     limit_bookings,
 )
 from pnplive.api.idempotent import IdempotencyKeyHeader, run
+from pnplive.availability.explain import explain
 from pnplive.availability.matching import Wish
 from pnplive.availability.slots import check_duration, local_day_bounds
 from pnplive.booking import service as bookings
@@ -29,6 +30,7 @@ from pnplive.catalog.browse import browse
 from pnplive.catalog.matching import smart_match
 from pnplive.catalog.slots import performer_slots, shortest_duration
 from pnplive.errors import InvalidInput, NotFound
+from pnplive.kit.i18n import language_of
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
 from pnplive.performer.queries import BrowseFilters, BrowseSort
@@ -203,6 +205,9 @@ async def match(
     currency: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3,4}$")] = None,
     tz: Tz = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    lang: Annotated[
+        str | None, Query(pattern=r"^[a-z]{2}$", description="Language of the reasons.")
+    ] = None,
 ) -> s.MatchList:
     zone = zone_of(tz, viewer.timezone)
     now = clock.now()
@@ -221,6 +226,7 @@ async def match(
     filters = BrowseFilters(
         tags=tuple(t for t in tags or () if t), price_max=price_max, currency=currency
     )
+    reader = language_of(lang or (viewer.user.language if viewer.user is not None else None))
     best = await smart_match(
         session, wish, first=first, last=last, filters=filters, now=now, rules=rules, limit=limit
     )
@@ -232,7 +238,7 @@ async def match(
                 performer=render.card(f.performer),
                 slot=render.slot(f.match.candidate.start, duration, zone),
                 score=f.match.score,
-                reasons=list(f.match.reasons),
+                reasons=explain(f.match.reasons, reader),
             )
             for f in best
         ],

@@ -13,7 +13,8 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Cancel, Column, Group, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from pnplive.availability.matching import Match, Wish, window_distance
+from pnplive.availability.explain import explain
+from pnplive.availability.matching import Match, Wish
 from pnplive.booking import service as bookings
 from pnplive.booking.errors import AccessDenied, HoldInProgress, SlotTaken, SlotUnavailable
 from pnplive.bot.context import BotContext
@@ -50,31 +51,9 @@ def _wish(user: User, data: dict[str, Any]) -> Wish:
     return Wish(ZoneInfo(user.timezone), int(data["duration"]), start, end)
 
 
-def reasons(match: Match, wish: Wish, lang: str) -> str:
+def reasons(match: Match, lang: str) -> str:
     """Why this time was proposed, in the reader's words (the score's three parts)."""
-    c = match.candidate
-    said = []
-    if wish.window_start is not None:
-        away = window_distance(wish, c.start)
-        said.append(
-            t(lang, N_("bot.find.inside"))
-            if away == 0
-            else t(lang, N_("bot.find.outside"), minutes=away)
-        )
-    if c.rating_count:
-        said.append(
-            t(
-                lang,
-                N_("bot.find.rated"),
-                rating=f"{c.rating_sum / c.rating_count:.1f}",
-                count=c.rating_count,
-            )
-        )
-    else:
-        said.append(t(lang, N_("bot.find.new")))
-    if c.online:
-        said.append(t(lang, N_("bot.find.online")))
-    return ", ".join(said)
+    return ", ".join(explain(match.reasons, lang))
 
 
 async def choices_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -110,7 +89,7 @@ async def results_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         items.append(
             {"id": f"{p.id}:{int(start.timestamp()) // 60}", "label": f"{n}. {p.display_name}"}
         )
-        lines.append(f"{n}. {p.display_name} · {when} · {price}\n   {reasons(f.match, wish, lang)}")
+        lines.append(f"{n}. {p.display_name} · {when} · {price}\n   {reasons(f.match, lang)}")
     return {
         "results": items,
         "zone": user.timezone,
