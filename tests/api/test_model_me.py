@@ -59,6 +59,19 @@ async def test_schedule_changes_report_conflicts_and_drop_nothing(
     )
     assert r.status_code == 200
     assert [c["id"] for c in r.json()["conflicts"]] == [world.b.public_id]
+    assert [c["id"] for c in r.json()["caused"]] == [world.b.public_id]
+    # Blocking that day too leaves the same conflict, but this change caused nothing new.
+    again = await client.post(
+        "/api/model/me/blocked",
+        json={
+            "start": iso(tomorrow_at(clock, 0, days=2)),
+            "end": iso(tomorrow_at(clock, 0, days=3)),
+        },
+        headers=h,
+    )
+    assert [c["id"] for c in again.json()["conflicts"]] == [world.b.public_id]
+    assert again.json()["caused"] == []
+    await client.delete(f"/api/model/me/blocked/{again.json()['item']['id']}", headers=h)
     conflicts = (await client.get("/api/model/me/conflicts", headers=h)).json()
     assert [c["id"] for c in conflicts["items"]] == [world.b.public_id]
     admin = (await client.get("/api/admin/conflicts", headers=world.headers("admin"))).json()
@@ -82,6 +95,7 @@ async def test_schedule_changes_report_conflicts_and_drop_nothing(
     xid = extra.json()["item"]["id"]
     gone = await client.delete(f"/api/model/me/extra/{xid}", headers=h)
     assert [c["id"] for c in gone.json()["conflicts"]] == [world.b.public_id]
+    assert [c["id"] for c in gone.json()["caused"]] == [world.b.public_id]
     assert (await client.delete(f"/api/model/me/extra/{xid}", headers=h)).status_code == 404
 
 

@@ -26,7 +26,9 @@ def conflicts_out(p: Performer, found: list[Booking]) -> list[s.BookingOut]:
 
 def schedule_change_out(p: Performer, change: ScheduleChange) -> s.ScheduleChangeOut:
     return s.ScheduleChangeOut(
-        schedule=schedule_out(change.schedule), conflicts=conflicts_out(p, change.conflicts)
+        schedule=schedule_out(change.schedule),
+        conflicts=conflicts_out(p, change.conflicts),
+        caused=conflicts_out(p, change.caused),
     )
 
 
@@ -34,4 +36,5 @@ def interval_change_out(p: Performer, change: IntervalChange) -> s.IntervalChang
     return s.IntervalChangeOut(
         item=render.interval(change.item) if change.item is not None else None,
         conflicts=conflicts_out(p, change.conflicts),
+        caused=conflicts_out(p, change.caused),
     )

@@ -446,12 +446,18 @@ class ScheduleChangeOut(BaseModel):
     """A schedule change and the bookings it now conflicts with (F-AV-9); none are dropped."""
 
     schedule: ScheduleOut
-    conflicts: list[BookingOut]
+    conflicts: list[BookingOut] = Field(
+        description="Every upcoming booking the schedule does not cover now."
+    )
+    caused: list[BookingOut] = Field(description="Those this change uncovered.")
 
 
 class IntervalChangeOut(BaseModel):
     item: IntervalOut | None
-    conflicts: list[BookingOut]
+    conflicts: list[BookingOut] = Field(
+        description="Every upcoming booking the schedule does not cover now."
+    )
+    caused: list[BookingOut] = Field(description="Those this change uncovered.")
 
 
 class ConflictOut(BaseModel):

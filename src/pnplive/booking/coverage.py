@@ -26,13 +26,20 @@ from pnplive.performer.schemas import WeeklyRuleIn
 @dataclass(frozen=True, slots=True)
 class ScheduleChange:
     schedule: ScheduleView
-    conflicts: list[Booking]
+    conflicts: list[Booking]  # every upcoming booking the schedule does not cover now
+    caused: list[Booking]  # those this change uncovered (they were covered before it)
 
 
 @dataclass(frozen=True, slots=True)
 class IntervalChange:
     item: BlockedInterval | ExtraAvailability | None  # what was added; None when removed
     conflicts: list[Booking]
+    caused: list[Booking]
+
+
+def _new(before: list[Booking], after: list[Booking]) -> list[Booking]:
+    known = {b.id for b in before}
+    return [b for b in after if b.id not in known]
 
 
 async def conflicts(session: AsyncSession, performer: Performer, now: datetime) -> list[Booking]:
@@ -109,10 +116,11 @@ async def set_weekly(
     session: AsyncSession, performer: Performer, rules: Sequence[WeeklyRuleIn], now: datetime
 ) -> ScheduleChange:
     """Replace the weekly schedule; the new schedule and the bookings it no longer covers."""
+    before = await conflicts(session, performer, now)
     await editing.set_weekly(session, performer, rules, now)
+    after = await conflicts(session, performer, now)
     return ScheduleChange(
-        await editing.schedule_of(session, performer, now),
-        await conflicts(session, performer, now),
+        await editing.schedule_of(session, performer, now), after, _new(before, after)
     )
 
 
@@ -124,15 +132,17 @@ async def block(
     reason: str,
     now: datetime,
 ) -> IntervalChange:
+    before = await conflicts(session, performer, now)
     item = await editing.block(session, performer, start, end, reason)
-    return IntervalChange(item, await conflicts(session, performer, now))
+    after = await conflicts(session, performer, now)
+    return IntervalChange(item, after, _new(before, after))
 
 
 async def unblock(
     session: AsyncSession, performer: Performer, blocked_id: int, now: datetime
 ) -> IntervalChange:
     await editing.unblock(session, performer, blocked_id)
-    return IntervalChange(None, await conflicts(session, performer, now))
+    return IntervalChange(None, await conflicts(session, performer, now), [])
 
 
 async def add_extra(
@@ -144,11 +154,13 @@ async def add_extra(
     now: datetime,
 ) -> IntervalChange:
     item = await editing.add_extra(session, performer, start, end, note)
-    return IntervalChange(item, await conflicts(session, performer, now))
+    return IntervalChange(item, await conflicts(session, performer, now), [])
 
 
 async def remove_extra(
     session: AsyncSession, performer: Performer, extra_id: int, now: datetime
 ) -> IntervalChange:
+    before = await conflicts(session, performer, now)
     await editing.remove_extra(session, performer, extra_id)
-    return IntervalChange(None, await conflicts(session, performer, now))
+    after = await conflicts(session, performer, now)
+    return IntervalChange(None, after, _new(before, after))

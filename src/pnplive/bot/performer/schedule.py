@@ -90,9 +90,9 @@ async def main_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
 async def _changed(manager: DialogManager, change: coverage.IntervalChange, zone: str) -> None:
     """The change is made: back to the schedule, saying what it left uncovered, if anything."""
     lang = lang_of(manager)
-    if change.conflicts:
+    if change.caused:
         note = t(lang, N_("bot.schedule.now_uncovered"))
-        note += "\n" + _uncovered(change.conflicts, zone, lang)
+        note += "\n" + _uncovered(change.caused, zone, lang)
     else:
         note = t(lang, N_("bot.schedule.saved"))
     manager.dialog_data["note"] = note
