@@ -178,6 +178,11 @@ def _refuse_unsafe() -> None:
         raise typer.Exit(2) from exc
 
 
+# On stop, requests in flight get this long to finish; then open long polls (the emulator's chat
+# page waits up to 20 s for news) are cut instead of holding the stop.
+SHUTDOWN_GRACE_SECONDS = 5
+
+
 def _run_api(host: str, port: int, workers: int = 1, run_worker: bool = False) -> None:
     import uvicorn
 
@@ -191,11 +196,18 @@ def _run_api(host: str, port: int, workers: int = 1, run_worker: bool = False) -
             port=port,
             workers=workers,
             proxy_headers=True,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         )
         return
     from pnplive.api.app import create_app
 
-    uvicorn.run(create_app(run_worker=run_worker), host=host, port=port, proxy_headers=True)
+    uvicorn.run(
+        create_app(run_worker=run_worker),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    )
 
 
 @app.command("api")
@@ -226,7 +238,13 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     settings = listening_at(get_settings(), host, port)
     if uses_emulator(settings):
         typer.echo(f"Telegram emulator: {settings.public_base_url.rstrip('/')}/emulator/")
-    uvicorn.run(build_service(settings), host=host, port=port, proxy_headers=True)
+    uvicorn.run(
+        build_service(settings),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    )
 
 
 @app.command("bot")

@@ -138,7 +138,9 @@ async def running(
         video=JitsiProvider(),
         video_settings=video_settings,
     )
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    # The chat page's long poll would hold the stop for its whole wait.
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1)
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:
