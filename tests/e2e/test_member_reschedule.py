@@ -29,7 +29,7 @@ async def start_of(db: Database, public_id: str) -> datetime:
 
 
 async def test_a_member_moves_a_booking_and_a_taken_time_is_said_plainly(
-    db: Database, clock: FrozenClock, people: People
+    db: Database, clock: FrozenClock, people: People, caplog: pytest.LogCaptureFixture
 ) -> None:
     public_id = await paid_booking(db, clock, PRIME, people.performer_id, days=3)
     async with running(db, clock, PERSONAS) as stack:
@@ -69,6 +69,8 @@ async def test_a_member_moves_a_booking_and_a_taken_time_is_said_plainly(
         await press(chat, "✅ Move it", lambda m: "Status: confirmed" in m.text)
         await chat.wait_for_notice(lambda n: "Moved to Fri 5 Mar" in n.text, timeout=10)
     assert await start_of(db, public_id) == datetime(2027, 3, 5, 16, 0, tzinfo=UTC)
+    # Each press was answered once: the presses answered with a notice were not answered again.
+    assert not [r for r in caplog.records if "Cannot answer callback" in r.getMessage()]
 
 
 async def test_inside_the_cutoff_a_booking_cannot_be_moved(

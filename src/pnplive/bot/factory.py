@@ -12,6 +12,7 @@ from pnplive.bot import dashboard, errors
 from pnplive.bot.admin import menu as admin_menu
 from pnplive.bot.admin import performer as admin_performer
 from pnplive.bot.admin import roles, wizard
+from pnplive.bot.answers import AnsweredQueries, AnswerOnce
 from pnplive.bot.context import BotContext
 from pnplive.bot.member import booking, bookings, find, menu, payments, settings
 from pnplive.bot.middlewares import ChatOrderMiddleware, ContextMiddleware, ThrottleMiddleware
@@ -63,7 +64,10 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
         roles.dialog(),
         wizard.dialog(),
     )
-    setup_dialogs(dp)
+    # The bot's session records its answers (runner.py) so the dialogs do not answer twice.
+    answered = AnsweredQueries()
+    dp["answered_queries"] = answered
+    setup_dialogs(dp, message_manager=AnswerOnce(answered))
     return dp
 
 

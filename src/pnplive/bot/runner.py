@@ -37,6 +37,7 @@ class BotRunner:
     ) -> None:
         self.bot = make_bot(token, api_base)
         self.dispatcher = build_dispatcher(ctx, storage)
+        self.bot.session.middleware(self.dispatcher["answered_queries"])
         self.polling_timeout = polling_timeout
 
     async def feed(self, update: dict[str, object]) -> None:
