@@ -161,6 +161,20 @@ ALLOWED: dict[str, str] = {
         ],
         CODES,
     ),
+    **dict.fromkeys(
+        [
+            "incidents.public_id",
+            "incidents.reporter_side",
+            "incidents.category",
+            "incidents.text_sha256",
+            "incidents.status",
+            "abuse_events.kind",
+        ],
+        CODES,
+    ),
+    "incidents.excerpt": "the start of an incident report (120 characters), the report itself "
+    "is not kept; emptied when the booking is archived",
+    "incidents.resolution": "an admin's short note on what was done about a report",
     "call_passes.room_url": "where a participant enters the room (with their provider token); "
     "who joined and left is kept, never what was said or shown",
 }

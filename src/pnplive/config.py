@@ -128,6 +128,20 @@ class Settings(BaseSettings):
     performer_idle_minutes: int = Field(
         default=60, ge=1, description="An online performer idle this long goes offline (F-PRF-2)."
     )
+    archive_after_days: int = Field(
+        default=180,
+        ge=1,
+        description="Bookings that ended this long ago keep only their minimal record (F-SAF-6).",
+    )
+    abuse_limit: int = Field(
+        default=5,
+        ge=1,
+        description="Rate-limit hits or blocked messages, of one kind, that restrict a member "
+        "automatically within the abuse window (F-SAF-5).",
+    )
+    abuse_window_minutes: int = Field(
+        default=60, ge=1, description="The window in which abuse events are counted (F-SAF-5)."
+    )
 
     @field_validator("slot_step_minutes")
     @classmethod

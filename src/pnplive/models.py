@@ -13,12 +13,14 @@ from pnplive.notification.models import Broadcast, BroadcastDelivery, Subscripti
 from pnplive.payment.models import LedgerEntry, Payment, Refund, WebhookEvent
 from pnplive.performer.models import Performer, PerformerPhoto
 from pnplive.review.models import Review
+from pnplive.safety.models import AbuseEvent, Incident
 from pnplive.user.models import User, UserEvent
 from pnplive.video.models import CallActivity, CallPass, CallRoom
 
 metadata = Base.metadata
 
 __all__ = [
+    "AbuseEvent",
     "ApiToken",
     "BlockedInterval",
     "Booking",
@@ -31,6 +33,7 @@ __all__ = [
     "CallRoom",
     "ExtraAvailability",
     "IdempotencyKey",
+    "Incident",
     "Job",
     "LedgerEntry",
     "LoginLink",

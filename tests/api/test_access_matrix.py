@@ -439,6 +439,51 @@ CASES = [
         ),
         only(["admin", "superadmin"], 404, admin_token=(403, "role_required")),
     ),
+    # safety (F-SAF-1, F-ADM-6, F-ACC-3)
+    Case(
+        "report incident",
+        lambda w: ("POST", f"/api/bookings/{w.b.public_id}/incidents", {"category": "other"}),
+        {
+            **dict.fromkeys(["free", "other_prime", "admin", "superadmin"], NOT_YOURS),
+            "unverified": UNVERIFIED,
+            "prime": 201,
+            "performer": 201,
+        },
+    ),
+    Case("incidents", lambda w: ("GET", "/api/admin/incidents", None), only(ADMINS, 200)),
+    Case(
+        "incident",
+        lambda w: ("GET", f"/api/admin/incidents/{'0' * 16}", None),
+        only(ADMINS, (404, "incident_not_found")),
+    ),
+    Case(
+        "resolve incident",
+        lambda w: (
+            "POST",
+            f"/api/admin/incidents/{'0' * 16}/resolution",
+            {"resolution": "warned"},
+        ),
+        only(
+            ["admin", "superadmin"],
+            (404, "incident_not_found"),
+            admin_token=(403, "role_required"),
+        ),
+    ),
+    Case(
+        "flagged with risk",
+        lambda w: ("GET", "/api/admin/moderation/flagged", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "user moderation record",
+        lambda w: ("GET", f"/api/admin/moderation/users/{w.users['free'].id}", None),
+        only(ADMINS, 200),
+    ),
+    Case(
+        "restrict author",
+        lambda w: ("POST", "/api/admin/moderation/999999/restriction", {"reason": "spam"}),
+        only(["admin", "superadmin"], 404, admin_token=(403, "role_required")),
+    ),
     # analytics and exports (F-ADM-3/4)
     Case("analytics", lambda w: ("GET", "/api/admin/analytics", None), only(ADMINS, 200)),
     Case(
@@ -569,6 +614,7 @@ async def test_every_api_operation_is_in_the_matrix(app: FastAPI) -> None:
         "me",
         "notifications",
         "reviews",
+        "safety",
         "payments",
     )
     mine = {f"pnplive.api.routers.{m}" for m in routers}
@@ -605,6 +651,9 @@ def _template(url: str) -> str:
 
     url = re.sub(r"/api/models/1(?=/|$)", "/api/models/{performer_id}", url)
     url = re.sub(r"/api/admin/models/1(?=/|$)", "/api/admin/models/{performer_id}", url)
+    url = re.sub(r"/api/admin/incidents/0{16}(?=/|$)", "/api/admin/incidents/{incident_id}", url)
+    url = re.sub(r"/moderation/users/1$", "/moderation/users/{user_id}", url)
+    url = re.sub(r"/moderation/999999/restriction$", "/moderation/{violation_id}/restriction", url)
     url = re.sub(r"/0123456789abcdef(?=/|$)", "/{booking_id}", url)
     url = re.sub(r"/broadcasts/999999$", "/broadcasts/{broadcast_id}", url)
     url = re.sub(r"/api/admin/users/1(?=/|$)", "/api/admin/users/{user_id}", url)

@@ -30,6 +30,7 @@ from pnplive.api.routers import (
     models,
     notifications,
     reviews,
+    safety,
     telegram,
     web_admin,
     web_bookings,
@@ -176,6 +177,7 @@ def create_app(
         me,
         notifications,
         reviews,
+        safety,
         calls,
     ):
         app.include_router(module.router, dependencies=limited)

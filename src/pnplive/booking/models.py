@@ -64,6 +64,10 @@ class Booking(Base):
     cancelled_by: Mapped[str | None] = mapped_column(String(16))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+    # An incident was reported about this call (F-SAF-1); admins look at flagged bookings first.
+    flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Reduced to its minimal record by the archival job (F-SAF-6).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

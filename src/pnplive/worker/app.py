@@ -21,6 +21,7 @@ from pnplive.payment import service as payments
 from pnplive.payment.providers.registry import Providers, build
 from pnplive.payment.settings import PaymentSettings
 from pnplive.performer import presence
+from pnplive.safety.archive import archive_old
 from pnplive.video import jobs as video_jobs
 from pnplive.video import links
 from pnplive.video.models import Side
@@ -35,6 +36,8 @@ from pnplive.worker.runner import (
     Runner,
     RunnerConfig,
 )
+
+ARCHIVE_EVERY = timedelta(hours=1)
 
 
 def build_runner(
@@ -87,10 +90,21 @@ def build_runner(
     async def idle_offline(session: AsyncSession, now: datetime) -> object:
         return await presence.idle_offline(session, now, idle)
 
+    archive_after = timedelta(days=core.archive_after_days)
+    archived_last: list[datetime] = []
+
+    async def archive(session: AsyncSession, now: datetime) -> object:
+        # Old bookings age by days: one look an hour is plenty (the task runs every pass).
+        if archived_last and now - archived_last[0] < ARCHIVE_EVERY:
+            return 0
+        archived_last[:] = [now]
+        return await archive_old(session, now, archive_after)
+
     periodic: list[PeriodicTask] = [
         payments.expire_unpaid,
         idempotency.purge_expired,
         idle_offline,
+        archive,
     ]
     return Runner(db, clock, handlers, periodic=periodic, cfg=cfg, on_exhausted=exhausted)
 
