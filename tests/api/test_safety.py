@@ -12,12 +12,14 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from pnplive.api.app import create_app
+from pnplive.api.settings import ApiSettings
 from pnplive.booking.states import Status
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.kit.jobs import Job
 from pnplive.moderation import service as moderation
 from pnplive.moderation.service import Subject
+from pnplive.user.models import User
 from pnplive.video import joins
 from pnplive.video.models import Side
 from pnplive.video.timing import CallTiming
@@ -202,3 +204,28 @@ async def test_restricting_an_author_from_the_queue_closes_their_booking_access(
         headers=world.headers("admin_token"),
     )
     assert token.status_code == 403
+
+
+async def test_a_member_rate_limited_again_and_again_is_restricted(
+    db: Database, clock: FrozenClock
+) -> None:
+    world = await build_world(db, clock, with_booking=False)
+    app = create_app(
+        make_settings(db.url, abuse_limit=2, abuse_window_minutes=60),
+        db=db,
+        clock=clock,
+        api_settings=ApiSettings(rate_limit_per_user="2/minute", rate_limit_per_ip="1000/minute"),
+    )
+    prime = world.headers("prime")
+    async with client_for(app) as client:
+        codes = [(await client.get("/api/models", headers=prime)).status_code for _ in range(4)]
+        assert codes == [200, 200, 429, 429]  # one episode
+        async with db.transaction() as s:
+            fresh = await s.get(User, world.users["prime"].id)
+            assert fresh is not None and fresh.restricted_at is None
+        clock.advance(seconds=120)  # a second episode, later
+        assert (await client.get("/api/models", headers=prime)).status_code == 429
+    async with db.transaction() as s:
+        member = await s.get(User, world.users["prime"].id)
+        assert member is not None and member.restricted_at is not None
+        assert "too many requests" in (member.restricted_reason or "")

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pnplive.api.ratelimit import RateLimiter
+from pnplive.api.ratelimit import RateLimited, RateLimiter
 from pnplive.auth import initdata
 from pnplive.auth import tokens as api_tokens
 from pnplive.auth.errors import RoleRequired, Unauthenticated
@@ -339,7 +339,7 @@ async def current_principal(
         raise Unauthenticated(
             "sign in with 'Authorization: tma <initData>' or 'Authorization: Bearer <token>'"
         )
-    await get_rate_limiter(request).hit("user", principal.rate_key)
+    await _limited(request, "user", principal)
     request.state.principal = principal
     return principal
 
@@ -403,7 +403,18 @@ async def require_superadmin(principal: PrincipalDep) -> Principal:
 
 async def limit_bookings(request: Request, principal: PrincipalDep) -> None:
     """Booking writes are limited more tightly per caller."""
-    await get_rate_limiter(request).hit("bookings", principal.rate_key)
+    await _limited(request, "bookings", principal)
+
+
+async def _limited(request: Request, kind: str, principal: Principal) -> None:
+    """One request of ``kind`` by this caller; a refused member is counted towards the abuse
+    limits once the answer is sent (api/abuse.py)."""
+    try:
+        await get_rate_limiter(request).hit(kind, principal.rate_key)
+    except RateLimited:
+        if principal.user is not None:
+            request.state.rate_limited_user = principal.user.id
+        raise
 
 
 ViewerDep = Annotated[Principal, Depends(require_viewer)]

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pnplive.api import webui
+from pnplive.api.abuse import counted_after
 from pnplive.api.ratelimit import RateLimited
 from pnplive.errors import PnpError
 from pnplive.kit.db import is_unavailable
@@ -96,7 +97,10 @@ async def _pnp_error(request: Request, exc: Exception) -> Response:
         headers = {"Retry-After": str(exc.details.get("retry_after", 1))}
     if exc.status == 401:
         headers = {"WWW-Authenticate": 'Bearer, tma realm="pnplive"'}
-    return error_response(exc.status, exc.code, exc.message, _jsonable(exc.details), headers)
+    response = error_response(exc.status, exc.code, exc.message, _jsonable(exc.details), headers)
+    if isinstance(exc, RateLimited):
+        response.background = counted_after(request)
+    return response
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -21,6 +21,9 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from pnplive.bot.context import BotContext
 from pnplive.kit.i18n import N_, t
+from pnplive.safety import abuse
+from pnplive.safety.abuse import Limits
+from pnplive.safety.models import AbuseKind
 from pnplive.user import service as users
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -114,6 +117,7 @@ class ThrottleMiddleware(BaseMiddleware):
             return await handler(event, data)
         if tg.id not in self.warned:
             self.warned.add(tg.id)
+            await self._count(data)
             text = t(data.get("lang"), N_("bot.slow_down"))
             if isinstance(event, CallbackQuery):
                 await event.answer(text, show_alert=False)
@@ -122,3 +126,15 @@ class ThrottleMiddleware(BaseMiddleware):
         elif isinstance(event, CallbackQuery):
             await event.answer()
         return None
+
+    @staticmethod
+    async def _count(data: dict[str, Any]) -> None:
+        """A new episode of going too fast counts towards the abuse limits (F-SAF-5)."""
+        ctx: BotContext | None = data.get("ctx")
+        user = data.get("user")
+        if ctx is None or user is None:
+            return
+        async with ctx.db.transaction() as session:
+            await abuse.record(
+                session, user.id, AbuseKind.RATE_LIMITED, ctx.clock.now(), Limits.of(ctx.settings)
+            )

@@ -165,6 +165,7 @@ ALERT_KINDS = frozenset(
         N_("alert.kind.performer_no_show"),
         N_("alert.kind.repeated_no_shows"),
         N_("alert.kind.incident"),
+        N_("alert.kind.auto_restricted"),
         N_("alert.kind.webhook_failure"),
         N_("alert.kind.job_given_up"),
     }
