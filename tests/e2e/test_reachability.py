@@ -1,5 +1,6 @@
 """Who the bot can reach and who it slows down: a member marked unreachable is reachable again as
-soon as they write to the bot; a member flooding it is slowed, and counted towards the abuse limits."""
+soon as they write to the bot; a member flooding it is slowed and counted towards the abuse
+limits."""
 
 from __future__ import annotations
 
