@@ -34,9 +34,7 @@ async def test_writing_to_the_bot_makes_a_member_reachable_again(
 async def test_flooding_the_bot_is_slowed_then_counted_towards_a_restriction(
     db: Database, clock: FrozenClock, people: People
 ) -> None:
-    async with running(
-        db, clock, PERSONAS, bot_rate_limit="2/minute", abuse_limit=1
-    ) as stack:
+    async with running(db, clock, PERSONAS, bot_rate_limit="2/minute", abuse_limit=1) as stack:
         chat = stack.person(PRIME)
         for _ in range(3):
             await chat.send("/menu")
