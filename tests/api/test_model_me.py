@@ -41,6 +41,27 @@ async def test_profile_edit_keeps_lifecycle_with_admins(
     assert (await client.get("/api/model/me", headers=h)).json()["status"] == "active"
 
 
+async def test_profile_texts_are_moderated_and_a_refusal_changes_nothing(
+    world: World, client: httpx.AsyncClient
+) -> None:
+    h = world.headers("performer")
+    before = (await client.get("/api/model/me", headers=h)).json()
+    for field, text in (
+        ("bio", "Pay me directly on whatsapp +57 300 123 4567"),
+        ("display_name", "Luna wa.me/573001234567"),
+    ):
+        r = await client.put("/api/model/me", json={field: text}, headers=h)
+        err = r.json()["error"]
+        assert (r.status_code, err["code"]) == (422, "profile_text_refused"), text
+        assert err["details"]["field"] == field and err["details"]["categories"]
+    assert (await client.get("/api/model/me", headers=h)).json() == before
+    # Ordinary names and bios pass, short names included.
+    ok = await client.put(
+        "/api/model/me", json={"display_name": "Luna", "bio": "Night owl, good listener."}, headers=h
+    )
+    assert ok.status_code == 200, ok.text
+
+
 async def test_schedule_changes_report_conflicts_and_drop_nothing(
     world: World, client: httpx.AsyncClient, db: Database, clock: FrozenClock
 ) -> None:

@@ -29,6 +29,9 @@ async def test_a_performer_edits_bio_tags_and_call_lengths(
         await press(chat, "📝 Bio", lambda m: "new bio" in m.text)
         await chat.send("b" * 600)
         await chat.wait_for(lambda m: "bio cannot be used" in m.text, timeout=10)
+        # Moderated like everything people read (F-SAF-3): a phone number is not a bio.
+        await chat.send("Write me on WhatsApp +57 300 123 4567")
+        await chat.wait_for(lambda m: "cannot go on a public profile" in m.text, timeout=10)
         await chat.send("Night owl, good listener.")
         await chat.wait_for(lambda m: "Price: $3.00" in m.text and m.revision > 0, timeout=10)
         await press(chat, "🏷 Tags", lambda m: "separated by commas" in m.text)

@@ -21,6 +21,7 @@ REASONS: dict[str, str] = {
     "superadmin_is_managed_in_config": N_("bot.refusal.superadmin_in_config"),
     "last_superadmin": N_("bot.refusal.last_superadmin"),
     "payment_provider_error": N_("bot.refusal.provider"),
+    "profile_text_refused": N_("bot.refusal.profile_text"),
 }
 OTHER = N_("bot.refusal.other")
 

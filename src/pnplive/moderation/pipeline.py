@@ -25,3 +25,9 @@ def build(with_model: bool = True) -> tuple[Combined, list[str]]:
 @lru_cache(maxsize=1)
 def default_classifier() -> Combined:
     return build(with_model=True)[0]
+
+
+@lru_cache(maxsize=1)
+def rules_classifier() -> Combined:
+    """The rules alone: for short texts such as names, where a character model is unreliable."""
+    return build(with_model=False)[0]

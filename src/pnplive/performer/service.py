@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.errors import Conflict, InvalidInput, NotFound
+from pnplive.moderation.categories import Decision
+from pnplive.moderation.pipeline import default_classifier, rules_classifier
 from pnplive.performer.models import Lifecycle, Performer, PerformerPhoto, Presence, Visibility
 from pnplive.performer.presence import announce_online
 from pnplive.performer.schemas import PerformerCreate, PerformerFields
@@ -36,6 +38,37 @@ async def of_user(session: AsyncSession, user_id: int) -> Performer | None:
     return found
 
 
+class ProfileTextRefused(InvalidInput):
+    """A profile is public: text the moderation would block or hold is not put on it."""
+
+    code = "profile_text_refused"
+
+
+def check_profile_texts(fields: PerformerFields) -> None:
+    """Display name (rules only: a character model misreads short names), bio and captions
+    (rules and the model) must be allowed as they are (F-SAF-3)."""
+    texts: list[tuple[str, str, bool]] = []
+    if fields.display_name:
+        texts.append(("display_name", fields.display_name, False))
+    if fields.bio:
+        texts.append(("bio", fields.bio, True))
+    for photo in fields.photos or ():
+        if photo.caption:
+            texts.append(("photos", photo.caption, True))
+    for field, text, with_model in texts:
+        classifier = default_classifier() if with_model else rules_classifier()
+        verdict = classifier.classify(text)
+        if verdict.decision != Decision.ALLOW:
+            categories = sorted(
+                {f.category.value for f in verdict.findings if f.decision != Decision.ALLOW}
+            )
+            raise ProfileTextRefused(
+                "this text cannot go on a public profile; please rephrase it",
+                field=field,
+                categories=categories,
+            )
+
+
 def _apply(performer: Performer, fields: PerformerFields) -> None:
     data = fields.model_dump(exclude_unset=True, exclude={"photos", "user_telegram_id", "username"})
     for key, value in data.items():
@@ -54,6 +87,7 @@ def _apply(performer: Performer, fields: PerformerFields) -> None:
 
 
 async def create(session: AsyncSession, data: PerformerCreate, now: datetime) -> Performer:
+    check_profile_texts(data)
     if await by_username(session, data.username) is not None:
         raise Conflict("that username is taken", field="username")
     user_id = None
@@ -102,6 +136,7 @@ async def update(
     session: AsyncSession, performer: Performer, data: PerformerFields, now: datetime
 ) -> Performer:
     """Edit fields; prices of existing bookings never change (they keep their snapshot)."""
+    check_profile_texts(data)
     if data.photos is not None and performer.photos:
         # Old photos go first: new ones reuse their positions (UNIQUE(performer_id, position)).
         performer.photos.clear()

@@ -30,6 +30,7 @@ from pnplive.payment import refunds
 from pnplive.performer import service as performers
 from pnplive.performer.models import Lifecycle
 from pnplive.performer.schemas import PerformerUpdate
+from pnplive.performer.service import ProfileTextRefused
 from pnplive.user.models import User
 
 STATUS = {
@@ -125,6 +126,9 @@ async def on_value(
             else:
                 change = PerformerUpdate(display_name=text)
             await performers.update(session, p, change, ctx.clock.now())
+    except ProfileTextRefused as exc:
+        await message.answer(refusal(lang, exc))
+        return
     except (ValueError, ValidationError, PnpError):
         await message.answer(t(lang, N_("bot.adminp.bad_value")))
         return

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from pnplive.availability import editing
 from pnplive.bot.context import BotContext
 from pnplive.bot.parsing import RANGE
+from pnplive.bot.refusals import refusal
 from pnplive.bot.states import AddPerformer
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.errors import PnpError
@@ -23,6 +24,7 @@ from pnplive.kit.i18n import N_, format_money, t
 from pnplive.kit.money import CURRENCY_EXPONENT, parse_amount
 from pnplive.performer import service as performers
 from pnplive.performer.schemas import PerformerCreate, PhotoIn, WeeklyRuleIn
+from pnplive.performer.service import ProfileTextRefused
 from pnplive.user.service import check_timezone
 
 Input = ManagedTextInput[str]
@@ -153,6 +155,9 @@ async def on_create(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
             week = [WeeklyRuleIn(weekday=day, start=d["start"], end=d["end"]) for day in range(7)]
             await editing.set_weekly(session, p, week, now)
             name = p.display_name
+    except ProfileTextRefused as exc:
+        await callback.answer(refusal(lang, exc), show_alert=True)
+        return
     except (PnpError, ValidationError):
         await callback.answer(t(lang, N_("bot.wizard.failed")), show_alert=True)
         return

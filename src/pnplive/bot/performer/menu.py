@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pnplive.booking.queries import BookingFilters, When, list_bookings
 from pnplive.bot.context import BotContext
 from pnplive.bot.parsing import RANGE
+from pnplive.bot.refusals import refusal
 from pnplive.bot.states import PerformerMenu, PerformerSchedule
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.earning import service as earning
@@ -27,6 +28,7 @@ from pnplive.kit.money import parse_amount
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer, Presence
 from pnplive.performer.schemas import PerformerUpdate
+from pnplive.performer.service import ProfileTextRefused
 from pnplive.user.models import User
 
 
@@ -127,6 +129,9 @@ async def _update(
             p = await performers.of_user(session, user.id)
             assert p is not None
             await performers.update(session, p, data, ctx.clock.now())
+    except ProfileTextRefused as exc:
+        await message.answer(refusal(lang_of(manager), exc))
+        return
     except (ValidationError, PnpError):
         await message.answer(t(lang_of(manager), problem))
         return
