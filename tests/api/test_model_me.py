@@ -56,9 +56,8 @@ async def test_profile_texts_are_moderated_and_a_refusal_changes_nothing(
         assert err["details"]["field"] == field and err["details"]["categories"]
     assert (await client.get("/api/model/me", headers=h)).json() == before
     # Ordinary names and bios pass, short names included.
-    ok = await client.put(
-        "/api/model/me", json={"display_name": "Luna", "bio": "Night owl, good listener."}, headers=h
-    )
+    fine = {"display_name": "Luna", "bio": "Night owl, good listener."}
+    ok = await client.put("/api/model/me", json=fine, headers=h)
     assert ok.status_code == 200, ok.text
 
 
