@@ -450,6 +450,16 @@ CASES = [
             "performer": 201,
         },
     ),
+    Case(
+        "message the other side",
+        lambda w: ("POST", f"/api/bookings/{w.b.public_id}/messages", {"text": "hello"}),
+        {
+            **dict.fromkeys(["free", "other_prime", "admin", "superadmin"], NOT_YOURS),
+            "unverified": UNVERIFIED,
+            "prime": 201,
+            "performer": 201,
+        },
+    ),
     Case("incidents", lambda w: ("GET", "/api/admin/incidents", None), only(ADMINS, 200)),
     Case(
         "incident",

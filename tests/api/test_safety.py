@@ -229,3 +229,19 @@ async def test_a_member_rate_limited_again_and_again_is_restricted(
         member = await s.get(User, world.users["prime"].id)
         assert member is not None and member.restricted_at is not None
         assert "too many requests" in (member.restricted_reason or "")
+
+
+async def test_messages_over_http_say_what_happened(
+    world: World, client: httpx.AsyncClient
+) -> None:
+    url = f"/api/bookings/{world.b.public_id}/messages"
+    chatter = {"text": "¿a qué hora te conectas?"}
+    ok = await client.post(url, json=chatter, headers=world.headers("prime"))
+    assert ok.status_code == 201
+    assert ok.json() == {"status": "sent", "categories": [], "restricted": False}
+    blocked = await client.post(
+        url, json={"text": "send me your instagram"}, headers=world.headers("performer")
+    )
+    assert blocked.status_code == 201 and blocked.json()["status"] == "blocked"
+    empty = await client.post(url, json={"text": ""}, headers=world.headers("prime"))
+    assert empty.status_code == 422

@@ -126,4 +126,5 @@ async def _call_message(
         refund_amount=int(refund) if refund is not None else None,
         early_join_minutes=extras.early_join_minutes,
         calendar=calendar,
+        text=payload.get("text"),
     )

@@ -16,6 +16,7 @@ class Notice(StrEnum):
     REFUNDED = "refunded"
     EXPIRED = "expired"
     ALERT = "alert"
+    MESSAGE = "message"  # a moderated message from the other side of a call, relayed
 
 
 # Notices that are about a future moment of a call: stale once the call moved or ended.

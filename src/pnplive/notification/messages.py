@@ -68,8 +68,9 @@ def render(
     refund_amount: int | None = None,
     early_join_minutes: int = 5,
     calendar: bytes | None = None,
+    text: str | None = None,
 ) -> OutMessage:
-    """The message ``to`` reads for ``notice`` about ``call``."""
+    """The message ``to`` reads for ``notice`` about ``call``; ``text`` is a relayed message."""
     lang = language_of(to.language)
     name = _other_party(call, to)
     when = format_when(call.start, to.timezone, lang)
@@ -142,6 +143,8 @@ def render(
         ]
     elif notice is Notice.EXPIRED:
         lines = [t(lang, N_("notify.expired"), performer=call.performer_name, when=when)]
+    elif notice is Notice.MESSAGE:
+        lines = [t(lang, N_("notify.message"), name=name, when=when), "", text or ""]
     else:  # pragma: no cover - alerts have their own renderer
         raise ValueError(f"{notice} is not a call notice")
     return OutMessage("\n".join(line for line in lines if line is not None), attachment)

@@ -10,6 +10,7 @@ longer has is not sent).
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
@@ -249,3 +250,39 @@ async def fan_out_alert(
             facts=dict(facts),
         )
     return len(admins)
+
+
+MESSAGE_KEY = "message"
+
+
+async def plan_message(
+    session: AsyncSession,
+    booking: Booking,
+    recipient: int,
+    to_performer: bool,
+    text: str,
+    now: datetime,
+) -> None:
+    """A relayed message, sent now; its text leaves the queue once delivered
+    (``purge_messages``)."""
+    await _notify(
+        session,
+        _key(MESSAGE_KEY, booking.public_id, uuid.uuid4().hex),
+        notice=Notice.MESSAGE,
+        recipient=recipient,
+        due_at=now,
+        now=now,
+        booking=booking.public_id,
+        side=PERFORMER if to_performer else MEMBER,
+        text=text,
+    )
+
+
+async def purge_messages(session: AsyncSession, now: datetime) -> int:
+    """Relayed messages are not kept (F-SAF-6): a delivered one's job is deleted."""
+    result = await session.execute(
+        delete(Job).where(
+            Job.kind == NOTIFY_JOB, Job.key.like(f"{MESSAGE_KEY}:%"), Job.done_at.is_not(None)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

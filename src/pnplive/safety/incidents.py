@@ -85,7 +85,7 @@ async def _end_call(session: AsyncSession, booking: Booking, party: Party, now: 
     )
 
 
-def _side(booking: Booking, reporter: User, reporter_performer_id: int | None) -> Party | None:
+def side_of(booking: Booking, reporter: User, reporter_performer_id: int | None) -> Party | None:
     if booking.user_id == reporter.id:
         return Party.MEMBER
     if reporter_performer_id is not None and reporter_performer_id == booking.performer_id:
@@ -109,7 +109,7 @@ async def report(
     kind, text = check_report(category, text)
     booking = await bookings.get_booking(session, public_id, lock=True)
     # As who they stand to this call, whatever else they are (an admin may also be a member).
-    party = _side(booking, reporter, reporter_performer_id)
+    party = side_of(booking, reporter, reporter_performer_id)
     if party is None:
         raise NotYourBooking("only the two sides of a call report about it", booking=public_id)
     if Status(booking.status) not in REPORTABLE:

@@ -16,6 +16,7 @@ from pnplive.kit.db import Database
 from pnplive.notification import jobs as notification_jobs
 from pnplive.notification.delivery import Extras
 from pnplive.notification.notifier import Notifier
+from pnplive.notification.planner import purge_messages
 from pnplive.payment import jobs as payment_jobs
 from pnplive.payment import service as payments
 from pnplive.payment.providers.registry import Providers, build
@@ -105,6 +106,7 @@ def build_runner(
         idempotency.purge_expired,
         idle_offline,
         archive,
+        purge_messages,
     ]
     return Runner(db, clock, handlers, periodic=periodic, cfg=cfg, on_exhausted=exhausted)
 

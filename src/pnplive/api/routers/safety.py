@@ -11,11 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pnplive.api import schemas as s
 from pnplive.api.common import PagingDep, errors
-from pnplive.api.deps import AdminDep, ClockDep, SessionDep, UserDep
+from pnplive.api.deps import AdminDep, ClockDep, SessionDep, SettingsDep, UserDep
 from pnplive.api.routers.reviews import ViolationOut
 from pnplive.auth.errors import RoleRequired
-from pnplive.safety import incidents, queue
+from pnplive.safety import incidents, messages, queue
+from pnplive.safety.abuse import Limits
 from pnplive.safety.incidents import TEXT_MAX
+from pnplive.safety.messages import TEXT_MAX as TEXT_LIMIT
 from pnplive.safety.models import Incident, IncidentCategory
 from pnplive.safety.risk import Risk
 
@@ -45,6 +47,19 @@ class IncidentOut(BaseModel):
     resolution: str | None
     created_at: datetime
     resolved_at: datetime | None
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=TEXT_LIMIT)
+
+
+class MessageOut(BaseModel):
+    status: Literal["sent", "held", "blocked"] = Field(
+        description="sent: on its way; held or blocked: not delivered (moderation)."
+    )
+    categories: list[str] = Field(description="Why it was held or blocked.")
+    restricted: bool = Field(description="This message restricted the sender (abuse limit).")
 
 
 class ResolutionIn(BaseModel):
@@ -130,6 +145,38 @@ async def report(
         now=clock.now(),
     )
     return incident_out(done.incident, done.booking.public_id)
+
+
+@router.post(
+    "/api/bookings/{booking_id}/messages",
+    response_model=MessageOut,
+    status_code=201,
+    summary="Write to the other side of a call; moderated, then relayed (F-SAF-3)",
+    description="Held or blocked messages are not delivered; blocked ones count towards the "
+    "sender's abuse limit (F-SAF-5). Only an excerpt of a flagged message is kept.",
+    responses=errors(401, 403, 404, 409, 422, 429),
+)
+async def message(
+    booking_id: BookingId,
+    body: MessageIn,
+    session: SessionDep,
+    principal: UserDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> MessageOut:
+    assert principal.user is not None
+    done = await messages.relay(
+        session,
+        booking_id,
+        principal.user,
+        principal.performer.id if principal.performer is not None else None,
+        body.text,
+        clock.now(),
+        Limits.of(settings),
+    )
+    return MessageOut.model_validate(
+        {"status": done.status, "categories": done.categories, "restricted": done.restricted}
+    )
 
 
 @router.get(
