@@ -485,6 +485,11 @@ CASES = [
         only(ADMINS, 200),
     ),
     Case(
+        "flagged item",
+        lambda w: ("GET", "/api/admin/moderation/999999", None),
+        only(ADMINS, (404, "violation_not_found")),
+    ),
+    Case(
         "user moderation record",
         lambda w: ("GET", f"/api/admin/moderation/users/{w.users['free'].id}", None),
         only(ADMINS, 200),
@@ -663,6 +668,7 @@ def _template(url: str) -> str:
     url = re.sub(r"/api/admin/models/1(?=/|$)", "/api/admin/models/{performer_id}", url)
     url = re.sub(r"/api/admin/incidents/0{16}(?=/|$)", "/api/admin/incidents/{incident_id}", url)
     url = re.sub(r"/moderation/users/1$", "/moderation/users/{user_id}", url)
+    url = re.sub(r"/moderation/999999$", "/moderation/{violation_id}", url)
     url = re.sub(r"/moderation/999999/restriction$", "/moderation/{violation_id}/restriction", url)
     url = re.sub(r"/0123456789abcdef(?=/|$)", "/{booking_id}", url)
     url = re.sub(r"/broadcasts/999999$", "/broadcasts/{broadcast_id}", url)

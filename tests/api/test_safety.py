@@ -185,6 +185,11 @@ async def test_restricting_an_author_from_the_queue_closes_their_booking_access(
     assert r.status_code == 200, r.text
     assert r.json()["violation"]["final_decision"] == "block"
     assert r.json()["restricted_reason"] == "Insults other members."
+    detail = await client.get(f"/api/admin/moderation/{outcome.violations[0].id}", headers=admin)
+    assert [(o["previous_decision"], o["decision"]) for o in detail.json()["overrides"]] == [
+        ("hold", "block")
+    ]
+    assert detail.json()["author_risk"]["level"] in ("low", "raised")
     # The booking service refuses them now, with the rule's code and the reason.
     hold = await client.post(
         "/api/bookings",

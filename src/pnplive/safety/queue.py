@@ -13,7 +13,7 @@ from pnplive.errors import NotFound
 from pnplive.kit.actor import Actor
 from pnplive.moderation import service as moderation
 from pnplive.moderation.categories import Decision
-from pnplive.moderation.models import Violation
+from pnplive.moderation.models import Violation, ViolationOverride
 from pnplive.review import service as reviews
 from pnplive.safety.models import Incident
 from pnplive.safety.risk import Risk, risk_of, risks
@@ -32,6 +32,17 @@ class Flagged:
 
 
 @dataclass(frozen=True, slots=True)
+class Detail:
+    violation: Violation
+    risk: Risk | None
+    overrides: list[ViolationOverride]
+
+
+class ViolationNotFound(NotFound):
+    code = "violation_not_found"
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     user: User
     risk: Risk
@@ -44,6 +55,18 @@ async def held(session: AsyncSession, now: datetime, limit: int = 100) -> list[F
     found = await moderation.held(session, limit)
     by = await risks(session, [v.author_user_id for v in found if v.author_user_id], now)
     return [Flagged(v, by.get(v.author_user_id) if v.author_user_id else None) for v in found]
+
+
+async def detail(session: AsyncSession, violation_id: int, now: datetime) -> Detail:
+    violation = await session.get(Violation, violation_id)
+    if violation is None:
+        raise ViolationNotFound("no such flagged item", violation=violation_id)
+    author = violation.author_user_id
+    return Detail(
+        violation,
+        await risk_of(session, author, now) if author is not None else None,
+        await moderation.overrides_of(session, violation_id),
+    )
 
 
 async def record_of(session: AsyncSession, user_id: int, now: datetime) -> Record:

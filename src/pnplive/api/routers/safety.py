@@ -86,6 +86,18 @@ class UserRecordOut(BaseModel):
     reported_in: list[IncidentOut]
 
 
+class OverrideOut(BaseModel):
+    admin_user_id: int | None
+    previous_decision: str
+    decision: str
+    reason: str
+    created_at: datetime
+
+
+class FlaggedDetailOut(FlaggedOut):
+    overrides: list[OverrideOut] = Field(description="Admins' decisions, oldest first.")
+
+
 class RestrictIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=500, description="Shown to the member.")
@@ -242,6 +254,23 @@ async def flagged(session: SessionDep, _admin: AdminDep, clock: ClockDep) -> lis
         )
         for f in await queue.held(session, clock.now())
     ]
+
+
+@router.get(
+    "/api/admin/moderation/{violation_id}",
+    response_model=FlaggedDetailOut,
+    summary="One flagged item: the decision, its author's risk and every override",
+    responses=errors(401, 403, 404, 422, 429),
+)
+async def flagged_detail(
+    violation_id: ViolationId, session: SessionDep, _admin: AdminDep, clock: ClockDep
+) -> FlaggedDetailOut:
+    d = await queue.detail(session, violation_id, clock.now())
+    return FlaggedDetailOut(
+        **ViolationOut.model_validate(d.violation, from_attributes=True).model_dump(),
+        author_risk=risk_out(d.risk) if d.risk is not None else None,
+        overrides=[OverrideOut.model_validate(o, from_attributes=True) for o in d.overrides],
+    )
 
 
 @router.get(
