@@ -14,7 +14,7 @@ from pnplive.bot.admin import performer as admin_performer
 from pnplive.bot.admin import roles, wizard
 from pnplive.bot.answers import AnsweredQueries, AnswerOnce
 from pnplive.bot.context import BotContext
-from pnplive.bot.member import booking, bookings, find, menu, payments, settings
+from pnplive.bot.member import booking, bookings, find, menu, payments, reviews, settings
 from pnplive.bot.middlewares import ChatOrderMiddleware, ContextMiddleware, ThrottleMiddleware
 from pnplive.bot.performer import menu as performer_menu
 from pnplive.bot.performer import schedule as performer_schedule
@@ -55,6 +55,7 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
         menu.dialog(),
         booking.dialog(),
         bookings.dialog(),
+        reviews.dialog(),
         find.dialog(),
         settings.dialog(),
         performer_menu.dialog(),

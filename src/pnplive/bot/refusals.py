@@ -22,6 +22,8 @@ REASONS: dict[str, str] = {
     "last_superadmin": N_("bot.refusal.last_superadmin"),
     "payment_provider_error": N_("bot.refusal.provider"),
     "profile_text_refused": N_("bot.refusal.profile_text"),
+    "already_reviewed": N_("bot.review.already"),
+    "not_reviewable": N_("bot.refusal.not_reviewable"),
 }
 OTHER = N_("bot.refusal.other")
 

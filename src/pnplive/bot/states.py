@@ -37,6 +37,12 @@ class MyBookings(StatesGroup):
     move_confirm = State()
 
 
+class PastCalls(StatesGroup):
+    list = State()
+    stars = State()
+    text = State()
+
+
 class Settings(StatesGroup):
     main = State()
     language = State()

@@ -171,3 +171,17 @@ async def decide(
     if violation.subject_kind == "review" and violation.subject_id.isdigit():
         await follow_moderation(session, int(violation.subject_id), now)
     return violation
+
+
+async def past_calls(
+    session: AsyncSession, user_id: int, limit: int = 10
+) -> list[tuple[Booking, bool]]:
+    """The member's completed calls, newest first, each with whether they reviewed it."""
+    rows = await session.execute(
+        select(Booking, Review.id)
+        .outerjoin(Review, Review.booking_id == Booking.id)
+        .where(Booking.user_id == user_id, Booking.status == Status.COMPLETED.value)
+        .order_by(Booking.start_at.desc(), Booking.id.desc())
+        .limit(limit)
+    )
+    return [(b, review_id is not None) for b, review_id in rows.tuples().all()]

@@ -17,6 +17,7 @@ from aiogram_dialog.widgets.kbd import (
     Group,
     ScrollingGroup,
     Select,
+    Start,
     SwitchTo,
     Url,
 )
@@ -36,7 +37,7 @@ from pnplive.booking.policy import cancel_preview
 from pnplive.booking.queries import BookingFilters, When, list_bookings, performers_by_id
 from pnplive.bot.context import BotContext
 from pnplive.bot.refusals import refusal
-from pnplive.bot.states import MyBookings
+from pnplive.bot.states import MyBookings, PastCalls
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.calendar import service as calendars
 from pnplive.catalog import slots as availability
@@ -287,6 +288,7 @@ def dialog() -> Dialog:
                 height=6,
                 hide_on_single_page=True,
             ),
+            Start(Tr(N_("bot.bookings.past")), id="past", state=PastCalls.list),
             Cancel(Tr(N_("bot.back"))),
             state=MyBookings.list,
             getter=list_data,
