@@ -163,6 +163,9 @@ ALLOWED: dict[str, str] = {
     ),
     **dict.fromkeys(
         [
+            "reschedule_proposals.public_id",
+            "reschedule_proposals.proposed_by",
+            "reschedule_proposals.status",
             "incidents.public_id",
             "incidents.reporter_side",
             "incidents.category",

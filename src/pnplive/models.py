@@ -3,7 +3,7 @@
 from pnplive.auth.models import ApiToken, LoginLink
 from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
 from pnplive.booking.idempotency import IdempotencyKey
-from pnplive.booking.models import Booking, BookingEvent, SlotCell
+from pnplive.booking.models import Booking, BookingEvent, Proposal, SlotCell
 from pnplive.calendar.models import CalendarFeed
 from pnplive.earning.models import Payout
 from pnplive.kit.jobs import Job
@@ -41,6 +41,7 @@ __all__ = [
     "Payout",
     "Performer",
     "PerformerPhoto",
+    "Proposal",
     "Refund",
     "Review",
     "SlotCell",

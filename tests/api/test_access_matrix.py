@@ -439,6 +439,45 @@ CASES = [
         ),
         only(["admin", "superadmin"], 404, admin_token=(403, "role_required")),
     ),
+    # proposals (F-BK-6): the performer or an admin proposes, the member answers
+    Case(
+        "propose a new time",
+        lambda w: (
+            "POST",
+            f"/api/bookings/{w.b.public_id}/proposal",
+            {"start": iso(tomorrow_at(w.clock, 11, days=2))},
+        ),
+        {
+            **dict.fromkeys(
+                ["unverified", "free", "prime", "other_prime", "integration_token"], NOT_YOURS
+            ),
+            **dict.fromkeys(["performer", "admin", "superadmin", "admin_token"], 201),
+        },
+    ),
+    Case(
+        "open proposal",
+        lambda w: ("GET", f"/api/bookings/{w.b.public_id}/proposal", None),
+        {
+            **dict.fromkeys(["unverified", "free", "other_prime", "integration_token"], NOT_YOURS),
+            **dict.fromkeys(
+                ["prime", "performer", "admin", "superadmin", "admin_token"],
+                (404, "no_open_proposal"),
+            ),
+        },
+    ),
+    Case(
+        "answer a proposal",
+        lambda w: (
+            "POST",
+            f"/api/bookings/{w.b.public_id}/proposal/answer",
+            {"accept": True},
+        ),
+        {
+            **dict.fromkeys(["free", "other_prime", "performer", "admin", "superadmin"], NOT_YOURS),
+            "unverified": UNVERIFIED,
+            "prime": (404, "no_open_proposal"),
+        },
+    ),
     # safety (F-SAF-1, F-ADM-6, F-ACC-3)
     Case(
         "report incident",
@@ -630,6 +669,7 @@ async def test_every_api_operation_is_in_the_matrix(app: FastAPI) -> None:
         "notifications",
         "reviews",
         "safety",
+        "proposals",
         "payments",
     )
     mine = {f"pnplive.api.routers.{m}" for m in routers}

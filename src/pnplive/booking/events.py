@@ -87,3 +87,18 @@ async def announce_reschedule(
         payload={"booking": booking.public_id, "previous_start": previous_start.isoformat()},
     )
     await _call_scheduled(session, booking, now)
+
+
+async def announce(
+    session: AsyncSession, kind: str, booking: Booking, now: datetime, **payload: str
+) -> None:
+    """Any other news about a booking (a proposal made or declined), once per key."""
+    key = ":".join([booking.public_id, *payload.values()])
+    await enqueue(
+        session,
+        kind,
+        key[:128],
+        due_at=now,
+        now=now,
+        payload={"booking": booking.public_id, **payload},
+    )

@@ -99,3 +99,32 @@ class SlotCell(Base):
     booking_id: Mapped[int] = mapped_column(
         ForeignKey("bookings.id", ondelete="CASCADE"), index=True
     )
+
+
+class Proposal(Base):
+    """A new time for a confirmed booking, proposed by its performer (or an admin) and answered
+    by its member (F-BK-6): a performer never moves a member's call without their consent."""
+
+    __tablename__ = "reschedule_proposals"
+    __table_args__ = (
+        # At most one open proposal per booking, under concurrency too.
+        Index(
+            "uq_reschedule_proposals_open",
+            "booking_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    proposed_by: Mapped[str] = mapped_column(String(16))  # performer | admin
+    proposer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The booking's start when proposed: a proposal about a time the call no longer has is void.
+    from_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    new_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))  # open|accepted|declined|withdrawn|expired
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

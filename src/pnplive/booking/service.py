@@ -598,21 +598,17 @@ async def cancel(
     return Cancellation(booking, refund, True, party, actor_id)
 
 
-async def reschedule(
+async def check_new_start(
     session: AsyncSession,
     booking: Booking,
     performer: Performer,
-    *,
     new_start: datetime,
-    by: Actor,
+    *,
     now: datetime,
     rules: BookingRules,
-) -> Booking:
-    """Move a confirmed booking to another free slot (F-BK-6); duration and price are kept.
-
-    Raises ``NotYourBooking``, ``ConsentRequired`` or ``RescheduleNotAllowed`` when ``by`` may
-    not move it now (``access.py``)."""
-    party = may_reschedule(by, booking, now=now, cutoff_hours=rules.cancel_policy.cutoff_hours)
+) -> Interval:
+    """The occupied interval at ``new_start`` if the booking could move there now; else
+    ``SlotTaken`` or ``SlotUnavailable``. Takes the performer's lock."""
     srules = slot_rules(performer, booking.duration_minutes, rules)
     occ = occupied(new_start, srules)
     await lock_performer(session, performer.id)
@@ -629,6 +625,25 @@ async def reschedule(
         raise SlotTaken("this time is already taken")
     if problem is not None:
         raise SlotUnavailable("this time is not offered", problem=problem.value)
+    return occ
+
+
+async def reschedule(
+    session: AsyncSession,
+    booking: Booking,
+    performer: Performer,
+    *,
+    new_start: datetime,
+    by: Actor,
+    now: datetime,
+    rules: BookingRules,
+) -> Booking:
+    """Move a confirmed booking to another free slot (F-BK-6); duration and price are kept.
+
+    Raises ``NotYourBooking``, ``ConsentRequired`` or ``RescheduleNotAllowed`` when ``by`` may
+    not move it now (``access.py``)."""
+    party = may_reschedule(by, booking, now=now, cutoff_hours=rules.cancel_policy.cutoff_hours)
+    occ = await check_new_start(session, booking, performer, new_start, now=now, rules=rules)
     old_start = booking.start_at
     await expire_stale_overlapping(session, performer.id, occ.start, occ.end, now)
     await release_cells(session, booking.id)

@@ -127,4 +127,7 @@ async def _call_message(
         early_join_minutes=extras.early_join_minutes,
         calendar=calendar,
         text=payload.get("text"),
+        proposed_start=(
+            datetime.fromisoformat(payload["new_start"]) if payload.get("new_start") else None
+        ),
     )

@@ -24,8 +24,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from pnplive.booking import events
-from pnplive.booking.models import Booking
+from pnplive.booking import events, proposals
+from pnplive.booking.models import Booking, Proposal
+from pnplive.booking.proposals import ProposalState
 from pnplive.kit.clock import Clock
 from pnplive.kit.db import Database
 from pnplive.notification import broadcast, planner
@@ -121,6 +122,26 @@ def handlers(
             )
         return "planned"
 
+    async def proposal_news(payload: dict[str, Any]) -> object:
+        async with db.transaction() as session:
+            booking = await _booking(session, str(payload["booking"]))
+            proposal = await session.scalar(
+                select(Proposal).where(Proposal.public_id == str(payload["proposal"]))
+            )
+            if booking is None or proposal is None:
+                return "skipped: no such proposal"
+            if proposal.status == ProposalState.DECLINED.value:
+                await planner.plan_proposal_declined(
+                    session, booking, proposal.public_id, proposal.new_start, clock.now()
+                )
+            elif proposal.status == ProposalState.OPEN.value:
+                await planner.plan_proposal(
+                    session, booking, proposal.public_id, proposal.new_start, clock.now()
+                )
+            else:
+                return f"skipped: proposal {proposal.status}"
+        return "planned"
+
     async def online(payload: dict[str, Any]) -> object:
         async with db.transaction() as session:
             b = await broadcast.start_online(session, int(payload["performer"]), clock.now())
@@ -148,6 +169,8 @@ def handlers(
         events.EXPIRED_JOB: expired,
         events.RESCHEDULED_JOB: rescheduled,
         events.COMPLETED_JOB: completed,
+        proposals.PROPOSED_EVENT: proposal_news,
+        proposals.DECLINED_EVENT: proposal_news,
     }
 
 

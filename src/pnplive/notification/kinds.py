@@ -16,6 +16,8 @@ class Notice(StrEnum):
     REFUNDED = "refunded"
     EXPIRED = "expired"
     ALERT = "alert"
+    PROPOSED = "proposed"  # the performer asks to move the call (F-BK-6)
+    PROPOSAL_DECLINED = "proposal_declined"
     MESSAGE = "message"  # a moderated message from the other side of a call, relayed
 
 

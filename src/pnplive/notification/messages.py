@@ -69,6 +69,7 @@ def render(
     early_join_minutes: int = 5,
     calendar: bytes | None = None,
     text: str | None = None,
+    proposed_start: datetime | None = None,
 ) -> OutMessage:
     """The message ``to`` reads for ``notice`` about ``call``; ``text`` is a relayed message."""
     lang = language_of(to.language)
@@ -143,6 +144,12 @@ def render(
         ]
     elif notice is Notice.EXPIRED:
         lines = [t(lang, N_("notify.expired"), performer=call.performer_name, when=when)]
+    elif notice is Notice.PROPOSED:
+        new_when = format_when(proposed_start or call.start, to.timezone, lang)
+        lines = [t(lang, N_("notify.proposed"), name=name, when=when, new_when=new_when)]
+    elif notice is Notice.PROPOSAL_DECLINED:
+        new_when = format_when(proposed_start or call.start, to.timezone, lang)
+        lines = [t(lang, N_("notify.proposal_declined"), name=name, when=when, new_when=new_when)]
     elif notice is Notice.MESSAGE:
         lines = [t(lang, N_("notify.message"), name=name, when=when), "", text or ""]
     else:  # pragma: no cover - alerts have their own renderer

@@ -286,3 +286,40 @@ async def purge_messages(session: AsyncSession, now: datetime) -> int:
         )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def plan_proposal(
+    session: AsyncSession, booking: Booking, proposal: str, new_start: datetime, now: datetime
+) -> None:
+    """The member hears that the performer asks to move the call (F-BK-6)."""
+    await _notify(
+        session,
+        _key(booking.public_id, booking.user_id, Notice.PROPOSED.value, proposal),
+        notice=Notice.PROPOSED,
+        recipient=booking.user_id,
+        due_at=now,
+        now=now,
+        booking=booking.public_id,
+        side=MEMBER,
+        new_start=new_start.isoformat(),
+    )
+
+
+async def plan_proposal_declined(
+    session: AsyncSession, booking: Booking, proposal: str, new_start: datetime, now: datetime
+) -> None:
+    """The performer hears that the member keeps the call's time."""
+    for user_id, side in await _sides(session, booking):
+        if side != PERFORMER:
+            continue
+        await _notify(
+            session,
+            _key(booking.public_id, user_id, Notice.PROPOSAL_DECLINED.value, proposal),
+            notice=Notice.PROPOSAL_DECLINED,
+            recipient=user_id,
+            due_at=now,
+            now=now,
+            booking=booking.public_id,
+            side=side,
+            new_start=new_start.isoformat(),
+        )

@@ -227,7 +227,8 @@ async def cancel_booking(
     response_model=s.BookingOut,
     summary="Move a confirmed booking to another free slot (F-BK-6)",
     description="The member (before the cutoff) or an admin. A performer needs the member's "
-    "consent, which is asked in the bot: performers get 403 user_consent_required here.",
+    "consent: performers get 403 user_consent_required here and propose the time with "
+    "POST /api/bookings/{booking_id}/proposal instead.",
     responses=errors(401, 403, 404, 409, 422, 429),
     dependencies=[Depends(limit_bookings)],
 )
