@@ -17,6 +17,7 @@ from pnplive.bot.context import BotContext
 from pnplive.bot.member import booking, bookings, find, menu, payments, reviews, settings
 from pnplive.bot.middlewares import ChatOrderMiddleware, ContextMiddleware, ThrottleMiddleware
 from pnplive.bot.performer import menu as performer_menu
+from pnplive.bot.performer import moves as performer_moves
 from pnplive.bot.performer import schedule as performer_schedule
 from pnplive.kit.i18n import LANGUAGES, N_, t
 
@@ -60,6 +61,7 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
         settings.dialog(),
         performer_menu.dialog(),
         performer_schedule.dialog(),
+        performer_moves.dialog(),
         admin_menu.dialog(),
         admin_performer.dialog(),
         roles.dialog(),

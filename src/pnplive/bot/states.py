@@ -57,6 +57,13 @@ class PerformerMenu(StatesGroup):
     durations = State()
 
 
+class PerformerMove(StatesGroup):
+    booking = State()
+    day = State()
+    time = State()
+    confirm = State()
+
+
 class PerformerSchedule(StatesGroup):
     main = State()
     block = State()

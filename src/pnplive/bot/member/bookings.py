@@ -25,6 +25,7 @@ from aiogram_dialog.widgets.text import Format
 from babel.dates import format_date
 
 from pnplive.availability.slots import SlotRules
+from pnplive.booking import proposals
 from pnplive.booking import service as bookings
 from pnplive.booking.access import may_reschedule
 from pnplive.booking.errors import (
@@ -101,6 +102,7 @@ async def detail_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
             timing=ctx.timing,
             base_url=ctx.base_url,
         )
+        proposal = await proposals.open_proposal(session, b, now)
     refund = cancel_preview(
         b.status, b.paid_at is not None, ctx.rules.cancel_policy, "user", b.amount, now, b.start_at
     )
@@ -112,6 +114,10 @@ async def detail_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     except PnpError:
         can_move = False
     return {
+        "proposed": proposal is not None,
+        "new_when": (
+            format_when(proposal.new_start, user.timezone, lang) if proposal is not None else ""
+        ),
         "name": names[b.performer_id].display_name,
         "when": format_when(b.start_at, user.timezone, lang),
         "minutes": b.duration_minutes,
@@ -269,6 +275,44 @@ async def on_move(callback: CallbackQuery, _w: Any, manager: DialogManager) -> N
     await manager.switch_to(MyBookings.detail)
 
 
+async def _answer(callback: CallbackQuery, manager: DialogManager, accept: bool) -> None:
+    """The member's answer to the performer's proposed time (F-BK-6)."""
+    ctx, user, lang = _ctx(manager)
+    try:
+        async with ctx.db.transaction() as session:
+            done = await proposals.answer(
+                session,
+                str(manager.dialog_data["booking"]),
+                user.id,
+                accept,
+                now=ctx.clock.now(),
+                rules=ctx.rules,
+            )
+            new_start = done.booking.start_at
+    except (SlotTaken, SlotUnavailable):
+        said = t(lang, N_("bot.proposal.taken"))
+    except proposals.NoOpenProposal:
+        said = t(lang, N_("bot.proposal.gone"))
+    except PnpError as exc:
+        said = refusal(lang, exc)
+    else:
+        said = (
+            t(lang, N_("bot.proposal.accepted"), when=format_when(new_start, user.timezone, lang))
+            if accept
+            else t(lang, N_("bot.proposal.declined"))
+        )
+    await callback.answer(said, show_alert=True)
+    await manager.switch_to(MyBookings.detail)
+
+
+async def on_accept_proposal(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    await _answer(callback, manager, True)
+
+
+async def on_decline_proposal(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    await _answer(callback, manager, False)
+
+
 def dialog() -> Dialog:
     """A fresh dialog (a router can join one dispatcher only)."""
     return Dialog(
@@ -296,7 +340,20 @@ def dialog() -> Dialog:
         Window(
             Tr(N_("bot.bookings.detail")),
             Tr(N_("bot.bookings.join_later"), when="join_later"),
+            Tr(N_("bot.proposal.shown"), when="proposed"),
             Column(
+                Button(
+                    Tr(N_("bot.proposal.accept")),
+                    id="prop_yes",
+                    on_click=on_accept_proposal,
+                    when="proposed",
+                ),
+                Button(
+                    Tr(N_("bot.proposal.decline")),
+                    id="prop_no",
+                    on_click=on_decline_proposal,
+                    when="proposed",
+                ),
                 Url(Tr(N_("bot.bookings.join")), Format("{join_url}"), when="can_join"),
                 Button(
                     Tr(N_("bot.bookings.calendar")),

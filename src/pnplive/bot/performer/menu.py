@@ -19,7 +19,7 @@ from pnplive.booking.queries import BookingFilters, When, list_bookings
 from pnplive.bot.context import BotContext
 from pnplive.bot.parsing import RANGE
 from pnplive.bot.refusals import refusal
-from pnplive.bot.states import PerformerMenu, PerformerSchedule
+from pnplive.bot.states import PerformerMenu, PerformerMove, PerformerSchedule
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.earning import service as earning
 from pnplive.errors import PnpError
@@ -202,6 +202,7 @@ def dialog() -> Dialog:
                 Start(
                     Tr(N_("bot.performer.schedule")), id="schedule", state=PerformerSchedule.main
                 ),
+                Start(Tr(N_("bot.performer.move")), id="move", state=PerformerMove.booking),
                 Cancel(Tr(N_("bot.back"))),
             ),
             state=PerformerMenu.main,
