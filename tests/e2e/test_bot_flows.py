@@ -189,8 +189,15 @@ async def test_a_stale_button_is_answered_and_the_current_menu_shown(
         chat = stack.person(PRIME)
         await chat.send("/book_private_call")
         old = await chat.wait_for(lambda m: "Choose a performer" in m.text, timeout=10)
-        # The bot restarts: dialog state kept in memory is gone, the old message stays.
-        stack.bot.dispatcher.fsm.storage.storage.clear()  # type: ignore[attr-defined]
+        # The dialog's state is saved just after its message is sent: wait for it, then the bot
+        # restarts: dialog state kept in memory is gone, the old message stays.
+        storage = stack.bot.dispatcher.fsm.storage.storage  # type: ignore[attr-defined]
+        for _ in range(200):
+            if storage:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)  # the update's last writes
+        storage.clear()
         await chat.press(button(old, "Luna"), old)
         await chat.wait_for_notice(lambda n: "earlier message" in n.text, timeout=10)
         current = await chat.wait_for(lambda m: "What would you like to do" in m.text, timeout=10)

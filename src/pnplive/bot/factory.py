@@ -5,7 +5,6 @@ from __future__ import annotations
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import BotCommand
 from aiogram_dialog import setup_dialogs
 
 from pnplive.bot import dashboard, errors
@@ -13,21 +12,13 @@ from pnplive.bot.admin import menu as admin_menu
 from pnplive.bot.admin import performer as admin_performer
 from pnplive.bot.admin import roles, wizard
 from pnplive.bot.answers import AnsweredQueries, AnswerOnce
+from pnplive.bot.commands import CommandScopes, register_default
 from pnplive.bot.context import BotContext
 from pnplive.bot.member import booking, bookings, find, menu, payments, reviews, settings
 from pnplive.bot.middlewares import ChatOrderMiddleware, ContextMiddleware, ThrottleMiddleware
 from pnplive.bot.performer import menu as performer_menu
 from pnplive.bot.performer import moves as performer_moves
 from pnplive.bot.performer import schedule as performer_schedule
-from pnplive.kit.i18n import LANGUAGES, N_, t
-
-COMMANDS = {
-    "start": N_("bot.command.start"),
-    "menu": N_("bot.command.menu"),
-    "book_private_call": N_("bot.command.book"),
-    "my_bookings": N_("bot.command.my_bookings"),
-    "pnp_live": N_("bot.command.pnp_live"),
-}
 
 
 def storage_for(redis_url: str | None) -> BaseStorage:
@@ -44,6 +35,7 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
     dp = Dispatcher(storage=storage or storage_for(ctx.settings.redis_url))
     dp.update.outer_middleware(ChatOrderMiddleware())
     dp.update.outer_middleware(ContextMiddleware(ctx))
+    dp.update.outer_middleware(CommandScopes())
     throttle = ThrottleMiddleware(ctx.settings.bot_rate_limit, ctx.settings.redis_url)
     dp.message.outer_middleware(throttle)
     dp.callback_query.outer_middleware(throttle)
@@ -75,9 +67,6 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
 
 
 async def register_commands(bot: Bot) -> None:
-    """The commands menu in English (the default) and Spanish."""
-    for lang in LANGUAGES:
-        commands = [
-            BotCommand(command=c, description=t(lang, msgid)) for c, msgid in COMMANDS.items()
-        ]
-        await bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+    """The member commands menu in English (the default) and Spanish; roles get theirs per
+    chat (``commands.CommandScopes``)."""
+    await register_default(bot)

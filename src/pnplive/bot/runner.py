@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from aiogram.fsm.storage.base import BaseStorage
 
 from pnplive.bot.context import BotContext
@@ -49,14 +50,51 @@ class BotRunner:
     ) -> None:
         """Take updates until ``stop`` is set: by webhook when ``webhook_url`` is given (the
         API's /webhooks/telegram feeds them in), else by long polling. The commands menu is
-        registered first."""
-        with contextlib.suppress(TelegramAPIError, OSError):
-            await register_commands(self.bot)
+        registered beside, retried until the Bot API answers."""
+        commands = asyncio.create_task(self._register_commands(stop), name="pnplive-commands")
+        try:
+            await self._take_updates(stop, webhook_url, secret)
+        finally:
+            commands.cancel()
+
+    async def _register_commands(self, stop: asyncio.Event) -> None:
+        await self._until_answered(lambda: register_commands(self.bot), stop, "commands menu")
+
+    @staticmethod
+    async def _until_answered(
+        call: Callable[[], Awaitable[object]], stop: asyncio.Event, what: str
+    ) -> bool:
+        """The Bot API may not answer yet (the local emulator is served by the same process,
+        which is still starting): try again, less and less often, until ``stop``."""
+        delay = 0.1
+        while not stop.is_set():
+            try:
+                await call()
+                return True
+            except (TelegramNetworkError, OSError) as exc:
+                log.info("%s: the Bot API does not answer yet (%s); trying again", what, exc)
+            except TelegramAPIError as exc:
+                log.warning("%s refused: %s", what, exc)
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, 30.0)
+        return False
+
+    async def _take_updates(
+        self, stop: asyncio.Event, webhook_url: str | None, secret: str | None
+    ) -> None:
         if webhook_url:
             # What start_polling does first (the dialogs load on startup), then updates arrive
             # through feed() until we stop.
             await self.dispatcher.emit_startup(bot=self.bot, dispatcher=self.dispatcher)
-            await self.bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
+            await self._until_answered(
+                lambda: self.bot.set_webhook(
+                    webhook_url, secret_token=secret, drop_pending_updates=False
+                ),
+                stop,
+                "webhook",
+            )
             try:
                 await stop.wait()
             finally:

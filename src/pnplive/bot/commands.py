@@ -1,0 +1,96 @@
+"""The commands menu per role, in English and Spanish: members see the member commands (the
+default scope); a performer's or an admin's own chat gets theirs on top (a chat scope), set
+the first time they write after a start or a change of role."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, TelegramObject
+
+from pnplive.bot.context import BotContext
+from pnplive.kit.i18n import LANGUAGES, N_, t
+from pnplive.performer import service as performers
+
+MEMBER = {
+    "start": N_("bot.command.start"),
+    "menu": N_("bot.command.menu"),
+    "book_private_call": N_("bot.command.book"),
+    "my_bookings": N_("bot.command.my_bookings"),
+}
+PERFORMER = {"pnp_live": N_("bot.command.pnp_live"), "dashboard": N_("bot.command.dashboard")}
+ADMIN = {
+    "admin": N_("bot.command.admin"),
+    "add_model": N_("bot.command.add_model"),
+    "view_models_list": N_("bot.command.view_models_list"),
+    "dashboard": N_("bot.command.dashboard"),
+}
+
+
+def menu_of(is_performer: bool, is_admin: bool) -> dict[str, str]:
+    commands = dict(MEMBER)
+    if is_performer:
+        commands.update(PERFORMER)
+    if is_admin:
+        commands.update(ADMIN)
+    return commands
+
+
+def _language(lang: str) -> str | None:
+    return None if lang == "en" else lang  # English is the menu for every other language
+
+
+async def register_default(bot: Bot) -> None:
+    for lang in LANGUAGES:
+        await bot.set_my_commands(
+            [BotCommand(command=c, description=t(lang, m)) for c, m in MEMBER.items()],
+            language_code=_language(lang),
+        )
+
+
+class CommandScopes(BaseMiddleware):
+    """Sets a chat's menu to its role's: Telegram is asked once per process and role, so a
+    member made admin or performer sees their commands from their next message on."""
+
+    def __init__(self) -> None:
+        self.shown: dict[int, tuple[bool, bool]] = {}
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user = data.get("user")
+        bot: Bot | None = data.get("bot")
+        ctx: BotContext | None = data.get("ctx")
+        if user is not None and bot is not None and ctx is not None:
+            await self._ensure(bot, ctx, user)
+        return await handler(event, data)
+
+    async def _ensure(self, bot: Bot, ctx: BotContext, user: Any) -> None:
+        async with ctx.db.reading() as session:
+            is_performer = await performers.of_user(session, user.id) is not None
+        role = (is_performer, bool(user.is_admin))
+        if self.shown.get(user.telegram_id) == role:
+            return
+        scope = BotCommandScopeChat(chat_id=user.telegram_id)
+        try:
+            for lang in LANGUAGES:
+                if role == (False, False):
+                    await bot.delete_my_commands(scope=scope, language_code=_language(lang))
+                    continue
+                await bot.set_my_commands(
+                    [
+                        BotCommand(command=c, description=t(lang, m))
+                        for c, m in menu_of(*role).items()
+                    ],
+                    scope=scope,
+                    language_code=_language(lang),
+                )
+        except TelegramAPIError:
+            return  # the menu is a convenience: try again on the next update
+        self.shown[user.telegram_id] = role
