@@ -163,6 +163,7 @@ ALLOWED: dict[str, str] = {
     ),
     **dict.fromkeys(
         [
+            "performer_photos.file_id",
             "reschedule_proposals.public_id",
             "reschedule_proposals.proposed_by",
             "reschedule_proposals.status",

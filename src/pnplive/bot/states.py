@@ -51,6 +51,7 @@ class Settings(StatesGroup):
 
 class PerformerMenu(StatesGroup):
     main = State()
+    photos = State()
     price = State()
     bio = State()
     tags = State()

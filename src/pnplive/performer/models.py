@@ -83,5 +83,7 @@ class PerformerPhoto(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     performer_id: Mapped[int] = mapped_column(ForeignKey("performers.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    url: Mapped[str] = mapped_column(String(512))
+    url: Mapped[str] = mapped_column(String(512))  # empty for a photo sent in Telegram
     caption: Mapped[str] = mapped_column(String(256), default="")
+    # A photo the performer sent the bot: Telegram keeps it, we keep its file id.
+    file_id: Mapped[str | None] = mapped_column(String(256))

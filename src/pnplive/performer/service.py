@@ -179,3 +179,27 @@ async def pause(session: AsyncSession, performer: Performer, now: datetime) -> b
     performer.updated_at = now
     await session.flush()
     return True
+
+
+MAX_PHOTOS = 10
+
+
+async def add_telegram_photo(
+    session: AsyncSession, performer: Performer, file_id: str, now: datetime
+) -> int:
+    """A photo the performer sent the bot joins the gallery; how many there are now."""
+    if not file_id or len(file_id) > 256:
+        raise InvalidInput("not a Telegram photo", field="photo")
+    if len(performer.photos) >= MAX_PHOTOS:
+        raise InvalidInput(f"a gallery has at most {MAX_PHOTOS} photos", field="photos")
+    position = max((ph.position for ph in performer.photos), default=-1) + 1
+    performer.photos.append(PerformerPhoto(position=position, url="", caption="", file_id=file_id))
+    performer.updated_at = now
+    await session.flush()
+    return len(performer.photos)
+
+
+async def clear_photos(session: AsyncSession, performer: Performer, now: datetime) -> None:
+    performer.photos.clear()
+    performer.updated_at = now
+    await session.flush()

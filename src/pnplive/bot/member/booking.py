@@ -8,9 +8,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import F
-from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram import Bot, F
+from aiogram.types import CallbackQuery, InputMediaPhoto
+from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import (
     Back,
     Button,
@@ -231,7 +231,29 @@ async def toggle_online(callback: CallbackQuery, _w: Any, manager: DialogManager
 
 async def on_performer(callback: CallbackQuery, _w: Any, manager: DialogManager, item: str) -> None:
     manager.dialog_data["performer"] = int(item)
+    ctx, _user, _lang = _ctx(manager)
+    p = await _performer(ctx, int(item))
+    if p.photos and callback.message is not None and callback.bot is not None:
+        # The gallery first (F-PRF-6), then the profile below it as a new message.
+        await send_gallery(callback.bot, callback.message.chat.id, p)
+        await manager.switch_to(Book.profile, show_mode=ShowMode.SEND)
+        return
     await manager.switch_to(Book.profile)
+
+
+async def send_gallery(bot: Bot, chat_id: int, p: Performer) -> None:
+    """Photos sent in Telegram go by file id, others by their address."""
+    media = [ph.file_id or ph.url for ph in p.photos][:10]
+    if len(media) == 1:
+        await bot.send_photo(chat_id, media[0], caption=p.display_name)
+        return
+    await bot.send_media_group(
+        chat_id,
+        [
+            InputMediaPhoto(media=m, caption=p.display_name if i == 0 else None)
+            for i, m in enumerate(media)
+        ],
+    )
 
 
 async def toggle_follow(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:

@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 from aiogram import F
+from aiogram.enums import ContentType
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
+from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Start, SwitchTo
 from pydantic import ValidationError
 
@@ -95,6 +96,44 @@ async def go_online(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
 async def go_offline(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
     await _presence(manager, Presence.OFFLINE)
     await callback.answer(t(lang_of(manager), N_("bot.performer.now_offline")))
+
+
+async def photos_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    ctx: BotContext = dialog_manager.middleware_data["ctx"]
+    user: User = dialog_manager.middleware_data["user"]
+    p = await _mine(ctx, user)
+    return {"count": len(p.photos), "most": performers.MAX_PHOTOS, "has_photos": bool(p.photos)}
+
+
+async def on_photo(message: Message, _w: MessageInput, manager: DialogManager) -> None:
+    """A photo sent to the bot joins the gallery (Telegram keeps it; we keep its file id)."""
+    ctx: BotContext = manager.middleware_data["ctx"]
+    user: User = manager.middleware_data["user"]
+    lang = lang_of(manager)
+    if not message.photo:
+        await message.answer(t(lang, N_("bot.photos.not_a_photo")))
+        return
+    try:
+        async with ctx.db.transaction() as session:
+            p = await performers.of_user(session, user.id)
+            assert p is not None
+            count = await performers.add_telegram_photo(
+                session, p, message.photo[-1].file_id, ctx.clock.now()
+            )
+    except PnpError:
+        await message.answer(t(lang, N_("bot.photos.full"), most=performers.MAX_PHOTOS))
+        return
+    await message.answer(t(lang, N_("bot.photos.added"), count=count, most=performers.MAX_PHOTOS))
+
+
+async def on_clear_photos(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    ctx: BotContext = manager.middleware_data["ctx"]
+    user: User = manager.middleware_data["user"]
+    async with ctx.db.transaction() as session:
+        p = await performers.of_user(session, user.id)
+        assert p is not None
+        await performers.clear_photos(session, p, ctx.clock.now())
+    await callback.answer(t(lang_of(manager), N_("bot.photos.cleared")))
 
 
 async def on_price(
@@ -203,6 +242,7 @@ def dialog() -> Dialog:
                     Tr(N_("bot.performer.schedule")), id="schedule", state=PerformerSchedule.main
                 ),
                 Start(Tr(N_("bot.performer.move")), id="move", state=PerformerMove.booking),
+                SwitchTo(Tr(N_("bot.performer.photos")), id="photos", state=PerformerMenu.photos),
                 Cancel(Tr(N_("bot.back"))),
             ),
             state=PerformerMenu.main,
@@ -214,6 +254,19 @@ def dialog() -> Dialog:
             SwitchTo(Tr(N_("bot.back")), id="price_back", state=PerformerMenu.main),
             state=PerformerMenu.price,
             getter=menu_data,
+        ),
+        Window(
+            Tr(N_("bot.photos.prompt")),
+            MessageInput(on_photo, content_types=[ContentType.PHOTO, ContentType.TEXT]),
+            Button(
+                Tr(N_("bot.photos.clear")),
+                id="photos_clear",
+                on_click=on_clear_photos,
+                when="has_photos",
+            ),
+            SwitchTo(Tr(N_("bot.back")), id="photos_back", state=PerformerMenu.main),
+            state=PerformerMenu.photos,
+            getter=photos_data,
         ),
         _ask(N_("bot.performer.bio_prompt"), PerformerMenu.bio, on_bio, "bio_in"),
         _ask(N_("bot.performer.tags_prompt"), PerformerMenu.tags, on_tags, "tags_in"),
