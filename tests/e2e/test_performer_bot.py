@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from pnplive.availability.models import BlockedInterval, ExtraAvailability
+from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.performer.models import Performer
@@ -87,4 +87,34 @@ async def test_a_day_off_lists_the_call_it_leaves_uncovered_and_removing_it_rest
     assert blocked == []
     assert [(e.start_at, e.end_at) for e in extra] == [
         (datetime(2027, 3, 6, 20, tzinfo=UTC), datetime(2027, 3, 6, 23, tzinfo=UTC))
+    ]
+
+
+async def test_weekly_hours_typed_in_one_message_list_the_calls_they_uncover(
+    db: Database, clock: FrozenClock, people: People
+) -> None:
+    await paid_booking(db, clock, PRIME, people.performer_id, days=3)  # Thu 4 Mar, 12:00 UTC
+    async with running(db, clock, PERSONAS) as stack:
+        chat = stack.person(PERFORMER)
+        await chat.send("/pnp_live")
+        await chat.wait_for(lambda m: "Price: $3.00 per minute" in m.text, timeout=10)
+        await press(chat, "🗓", lambda m: "Nothing planned" in m.text)
+        await press(chat, "🕘", lambda m: "Send the whole week" in m.text)
+        await chat.send("Mon-Fri 18:00-23:00\nSaturday at noon")
+        await chat.wait_for(lambda m: "Line 2 was not understood" in m.text, timeout=10)
+        await chat.send("Mon-Fri 18:00-23:00\nSat 12:00-14:00, 18:00-22:00\nSun off")
+        shown = await chat.wait_for(lambda m: "no longer covered" in m.text, timeout=10)
+        assert "Thu 4 Mar 2027, 12:00 (UTC) · 30 min" in shown.text
+    async with db.transaction() as s:
+        rules = (
+            await s.scalars(
+                select(WeeklyRule)
+                .where(WeeklyRule.performer_id == people.performer_id)
+                .order_by(WeeklyRule.weekday, WeeklyRule.start_minute)
+            )
+        ).all()
+    assert [(r.weekday, r.start_minute, r.end_minute) for r in rules] == [
+        *[(d, 18 * 60, 23 * 60) for d in range(5)],
+        (5, 12 * 60, 14 * 60),
+        (5, 18 * 60, 22 * 60),
     ]

@@ -67,6 +67,7 @@ class PerformerMove(StatesGroup):
 
 class PerformerSchedule(StatesGroup):
     main = State()
+    weekly = State()
     block = State()
     extra = State()
     extra_hours = State()

@@ -15,18 +15,21 @@ from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
 from aiogram_dialog.widgets.kbd import Cancel, Column, Group, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 from babel.dates import format_date
+from pydantic import ValidationError
 
 from pnplive.availability import editing
 from pnplive.availability.slots import local_day_bounds
 from pnplive.booking import coverage
 from pnplive.booking.models import Booking
 from pnplive.bot.context import BotContext
+from pnplive.bot.parsing import WeekNotUnderstood, parse_week
 from pnplive.bot.states import PerformerSchedule
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.errors import PnpError
 from pnplive.kit.i18n import N_, format_when, t
 from pnplive.performer import service as performers
 from pnplive.performer.models import Performer
+from pnplive.performer.schemas import WeeklyRuleIn
 from pnplive.user.models import User
 
 DAYS_AHEAD = 14
@@ -71,10 +74,17 @@ async def main_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         {"id": f"e{e.id}", "label": "➕ " + _span(e.start_at, e.end_at, zone, lang)}
         for e in view.extra
     ]
+    week = "\n".join(
+        f"• {format_date(date(2024, 1, 1 + r.weekday), 'EEE', locale=lang)} "
+        f"{r.start_minute // 60:02d}:{r.start_minute % 60:02d}–"
+        f"{(r.end_minute // 60) % 24:02d}:{r.end_minute % 60:02d}"
+        for r in sorted(view.weekly, key=lambda r: (r.weekday, r.start_minute))
+    )
     today = now.astimezone(ZoneInfo(zone)).date()
     days = [today + timedelta(days=n) for n in range(DAYS_AHEAD)]
     return {
         "zone": zone,
+        "week": week or "—",
         "items": items,
         "nothing": not items,
         "days": [
@@ -87,7 +97,9 @@ async def main_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     }
 
 
-async def _changed(manager: DialogManager, change: coverage.IntervalChange, zone: str) -> None:
+async def _changed(
+    manager: DialogManager, change: coverage.IntervalChange | coverage.ScheduleChange, zone: str
+) -> None:
     """The change is made: back to the schedule, saying what it left uncovered, if anything."""
     lang = lang_of(manager)
     if change.caused:
@@ -97,6 +109,28 @@ async def _changed(manager: DialogManager, change: coverage.IntervalChange, zone
         note = t(lang, N_("bot.schedule.saved"))
     manager.dialog_data["note"] = note
     await manager.switch_to(PerformerSchedule.main)
+
+
+async def on_weekly(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
+) -> None:
+    """The whole week at once (F-AV-1); what it leaves uncovered is listed, nothing dropped."""
+    ctx, user, lang = _ctx(manager)
+    try:
+        rules = [WeeklyRuleIn(weekday=d, start=a, end=b) for d, a, b in parse_week(text)]
+    except WeekNotUnderstood as bad:
+        await message.answer(t(lang, N_("bot.schedule.bad_week"), line=bad.line))
+        return
+    try:
+        async with ctx.db.transaction() as session:
+            p = await performers.of_user(session, user.id)
+            assert p is not None
+            change = await coverage.set_weekly(session, p, rules, ctx.clock.now())
+            zone = p.timezone
+    except (PnpError, ValidationError):
+        await message.answer(t(lang, N_("bot.schedule.bad_week"), line=1))
+        return
+    await _changed(manager, change, zone)
 
 
 async def on_block_day(callback: CallbackQuery, _w: Any, manager: DialogManager, item: str) -> None:
@@ -188,6 +222,9 @@ def dialog() -> Dialog:
             Tr(N_("bot.schedule.nothing"), when="nothing"),
             Tr(N_("bot.schedule.uncovered"), when="has_uncovered"),
             Column(
+                SwitchTo(
+                    Tr(N_("bot.schedule.weekly")), id="weekly", state=PerformerSchedule.weekly
+                ),
                 SwitchTo(Tr(N_("bot.schedule.block")), id="block", state=PerformerSchedule.block),
                 SwitchTo(Tr(N_("bot.schedule.extra")), id="extra", state=PerformerSchedule.extra),
                 SwitchTo(
@@ -199,6 +236,13 @@ def dialog() -> Dialog:
                 Cancel(Tr(N_("bot.back"))),
             ),
             state=PerformerSchedule.main,
+            getter=main_data,
+        ),
+        Window(
+            Tr(N_("bot.schedule.weekly_prompt")),
+            TextInput(id="weekly_in", on_success=on_weekly),
+            SwitchTo(Tr(N_("bot.back")), id="weekly_back", state=PerformerSchedule.main),
+            state=PerformerSchedule.weekly,
             getter=main_data,
         ),
         Window(
