@@ -104,6 +104,7 @@ def test_api_and_serve_start_uvicorn_with_the_app(monkeypatch: pytest.MonkeyPatc
                 "port": 8000,
                 "workers": 3,
                 "proxy_headers": True,
+                "timeout_graceful_shutdown": 5,
             },
         )
     ]
