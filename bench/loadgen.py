@@ -279,7 +279,7 @@ async def burst(
 
 
 async def wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
+    for _ in range(600):
         if proc.poll() is not None:
             err = proc.stderr.read().decode() if proc.stderr else ""
             raise RuntimeError(f"server exited: {err[-2000:]}")
@@ -288,7 +288,7 @@ async def wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
             status, _ = await c.request(build("GET", "/healthz", {"Connection": "close"}))
             if status == 200:
                 return
-        except OSError:
+        except (OSError, EOFError):  # refused, or closed while the workers start
             pass
         finally:
             c.close()
