@@ -43,6 +43,7 @@ from pnplive.auth.initdata import sign
 from pnplive.availability import editing
 from pnplive.booking.models import Booking
 from pnplive.booking.states import OCCUPYING
+from pnplive.config import Settings
 from pnplive.kit.db import Database
 from pnplive.kit.migrate import upgrade
 from pnplive.performer import service as performers
@@ -151,6 +152,7 @@ async def seed(url: str, n_performers: int, n_users: int) -> tuple[list[int], li
                 u.is_prime = True
                 u.age_verified_at = now
                 u.terms_accepted_at = now
+                u.terms_version = Settings().terms_version
                 tg_ids.append(tg)
             _, admin_token = await tokens.create(s, "bench", "admin", now)
         return ids, tg_ids, admin_token
@@ -185,6 +187,8 @@ def start_server(url: str, port: int, workers: int = 1) -> subprocess.Popen[byte
         {
             "PNPLIVE_DATABASE_URL": url,
             "PNPLIVE_BOT_TOKEN": BOT_TOKEN,
+            # A real-looking bot token makes the process production-like: it needs its own secret.
+            "PNPLIVE_SECRET_KEY": "bench-secret-key-" + "x" * 32,
             "PNPLIVE_API_RATE_LIMIT_ENABLED": "false",
             "PNPLIVE_REDIS_URL": "",
         }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pnplive.api import schemas as s
@@ -27,6 +29,75 @@ def slot(start: datetime, duration: int, zone: ZoneInfo) -> s.SlotOut:
     return s.SlotOut.model_construct(
         start=start, end=end, local_start=start.astimezone(zone), local_end=end.astimezone(zone)
     )
+
+
+# Instants written as text, shared by every request of the process: slots fall on the same grid
+# for every performer, and ``isoformat`` costs ~1.5 us each, four per slot. Bounded by clearing.
+_TEXT_LIMIT = 200_000
+_utc_text: dict[datetime, str] = {}
+_local_text: dict[str, dict[datetime, tuple[date, str]]] = {}
+
+
+def _utc(t: datetime) -> str:
+    text = _utc_text.get(t)
+    if text is None:
+        text = t.isoformat()
+        if t.tzinfo is not UTC:  # only instants in UTC are shared; another offset is written as is
+            return text.replace("+00:00", "Z")
+        if len(_utc_text) >= _TEXT_LIMIT:
+            _utc_text.clear()
+        text = _utc_text[t] = text.replace("+00:00", "Z")
+    return text
+
+
+def _local(
+    t: datetime, zone: ZoneInfo, cache: dict[datetime, tuple[date, str]]
+) -> tuple[date, str]:
+    found = cache.get(t)
+    if found is None:
+        lt = t.astimezone(zone)
+        found = (lt.date(), lt.isoformat().replace("+00:00", "Z"))
+        if len(cache) >= _TEXT_LIMIT:
+            cache.clear()
+        cache[t] = found
+    return found
+
+
+def availability_json(
+    performer_id: int,
+    duration: int,
+    zone: ZoneInfo,
+    price: s.MoneyOut,
+    first: date,
+    last: date,
+    starts: Iterable[datetime],
+) -> str:
+    """``AvailabilityOut`` as JSON, written in one pass: up to ~1,400 slots, where one pydantic
+    object per slot cost most of the request. The tests hold it equal to the models' JSON."""
+    step = timedelta(minutes=duration)
+    by_day: dict[date, list[str]] = {}
+    local_cache = _local_text.setdefault(zone.key, {})
+    for t in starts:
+        end = t + step
+        day, local_start = _local(t, zone, local_cache)
+        # ISO datetimes need no JSON escaping; a zero offset is "Z", as pydantic writes it.
+        by_day.setdefault(day, []).append(
+            f'{{"start":"{_utc(t)}","end":"{_utc(end)}","local_start":"{local_start}",'
+            f'"local_end":"{_local(end, zone, local_cache)[1]}"}}'
+        )
+    days = []
+    day = first
+    while day <= last:
+        days.append(f'{{"day":"{day.isoformat()}","slots":[{",".join(by_day.get(day, ()))}]}}')
+        day += timedelta(days=1)
+    head = {
+        "performer_id": performer_id,
+        "duration": duration,
+        "timezone": zone.key,
+        "price": price.model_dump(mode="json"),
+    }
+    slots = ",".join(days)
+    return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + f',"days":[{slots}]}}'
 
 
 def card(p: Performer) -> s.PerformerCard:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -158,27 +158,14 @@ async def availability(
         )
     now = clock.now()
     first, last = clamp_days(from_, to, local_today(now, zone), rules.horizon_days)
-    days: list[s.DaySlots] = []
+    found: list[datetime] = []
     if first <= last:
         lo = local_day_bounds(zone, first).start
         hi = local_day_bounds(zone, last).end
         found = await performer_slots(session, p, slot_rules(p, minutes, rules), now, lo, hi)
-        by_day: dict[date, list[s.SlotOut]] = {}
-        for t in found:
-            by_day.setdefault(t.astimezone(zone).date(), []).append(render.slot(t, minutes, zone))
-        day = first
-        while day <= last:
-            days.append(s.DaySlots(day=day, slots=by_day.get(day, [])))
-            day += timedelta(days=1)
-    out = s.AvailabilityOut(
-        performer_id=p.id,
-        duration=minutes,
-        timezone=zone.key,
-        price=render.money(p.price_per_minute * minutes, p.currency),
-        days=days,
-    )
-    # Up to ~1,400 slots: serialised once here rather than validated again on the way out.
-    return Response(out.model_dump_json(), media_type="application/json")
+    price = render.money(p.price_per_minute * minutes, p.currency)
+    body = render.availability_json(p.id, minutes, zone, price, first, last, found)
+    return Response(body, media_type="application/json")
 
 
 @router.get(

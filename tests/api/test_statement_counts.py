@@ -1,0 +1,72 @@
+"""SQL statements per request on the hot paths, counted with an engine event, so that a change
+adding round trips to availability or to a hold fails here rather than only in the benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from pnplive.kit.clock import FrozenClock
+from pnplive.kit.db import Database
+from tests.api.support import tma
+from tests.api.test_bookings import body, post, setup
+
+pytestmark = pytest.mark.asyncio
+
+# Budgets: the counts measured on both engines when set. Lower them when a change saves a
+# statement; raising one needs a reason.
+AVAILABILITY_BUDGET = 8
+HOLD_BUDGET = 25
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+
+@contextmanager
+def counting(db: Database) -> Iterator[Counter]:
+    counter = Counter()
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        counter.statements.append(statement)
+
+    target = db.engine.sync_engine
+    event.listen(target, "before_cursor_execute", seen)
+    try:
+        yield counter
+    finally:
+        event.remove(target, "before_cursor_execute", seen)
+
+
+async def test_availability_request_statements(
+    db: Database, clock: FrozenClock, client: httpx.AsyncClient
+) -> None:
+    p, u = await setup(db, clock)
+    url = f"/api/models/{p.id}/availability?duration=30"
+    h = tma(u.telegram_id, clock.now())
+    assert (await client.get(url, headers=h)).status_code == 200  # first sight of the member
+    with counting(db) as c:
+        r = await client.get(url, headers=h)
+    assert r.status_code == 200, r.text
+    assert sum(len(d["slots"]) for d in r.json()["days"]) > 0
+    print(f"availability: {len(c.statements)} statements on {db.dialect}")
+    assert 0 < len(c.statements) <= AVAILABILITY_BUDGET, c.statements
+
+
+async def test_hold_request_statements(
+    db: Database, clock: FrozenClock, client: httpx.AsyncClient
+) -> None:
+    p, u = await setup(db, clock)
+    # First sight of the member and a first hold, outside the count.
+    assert (await post(client, clock, u, body(p, clock, hour=9), key="k-0")).status_code == 201
+    with counting(db) as c:
+        r = await post(client, clock, u, body(p, clock, hour=14), key="k-1")
+    assert r.status_code == 201, r.text
+    print(f"hold: {len(c.statements)} statements on {db.dialect}")
+    assert 0 < len(c.statements) <= HOLD_BUDGET, c.statements
