@@ -181,6 +181,7 @@ def _refuse_unsafe() -> None:
 # On stop, requests in flight get this long to finish; then open long polls (the emulator's chat
 # page waits up to 20 s for news) are cut instead of holding the stop.
 SHUTDOWN_GRACE_SECONDS = 5
+WORKER_START_SECONDS = 60
 
 
 def _run_api(host: str, port: int, workers: int = 1, run_worker: bool = False) -> None:
@@ -197,6 +198,10 @@ def _run_api(host: str, port: int, workers: int = 1, run_worker: bool = False) -
             workers=workers,
             proxy_headers=True,
             timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+            # A worker answers the parent's health check only once started; starting (imports,
+            # the moderation model) takes several seconds, more on a busy machine, and uvicorn's
+            # 5-second default killed every worker before it could answer.
+            timeout_worker_healthcheck=WORKER_START_SECONDS,
         )
         return
     from pnplive.api.app import create_app

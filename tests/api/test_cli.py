@@ -105,6 +105,7 @@ def test_api_and_serve_start_uvicorn_with_the_app(monkeypatch: pytest.MonkeyPatc
                 "workers": 3,
                 "proxy_headers": True,
                 "timeout_graceful_shutdown": 5,
+                "timeout_worker_healthcheck": 60,
             },
         )
     ]
