@@ -5,6 +5,7 @@ the first time they write after a start or a change of role."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -30,6 +31,9 @@ ADMIN = {
 }
 
 
+RECHECK = timedelta(minutes=10)  # a new performer account shows in their menu within this
+
+
 def menu_of(is_performer: bool, is_admin: bool) -> dict[str, str]:
     commands = dict(MEMBER)
     if is_performer:
@@ -52,11 +56,13 @@ async def register_default(bot: Bot) -> None:
 
 
 class CommandScopes(BaseMiddleware):
-    """Sets a chat's menu to its role's: Telegram is asked once per process and role, so a
-    member made admin or performer sees their commands from their next message on."""
+    """Sets a chat's menu to its role's: Telegram is asked once per process and role. The admin
+    role comes with the member, so a change shows from their next message on; being a performer
+    is a query, made again only every ``RECHECK`` (not on every update)."""
 
     def __init__(self) -> None:
         self.shown: dict[int, tuple[bool, bool]] = {}
+        self.performer_seen: dict[int, tuple[bool, datetime]] = {}
 
     async def __call__(
         self,
@@ -71,10 +77,18 @@ class CommandScopes(BaseMiddleware):
             await self._ensure(bot, ctx, user)
         return await handler(event, data)
 
-    async def _ensure(self, bot: Bot, ctx: BotContext, user: Any) -> None:
+    async def _is_performer(self, ctx: BotContext, user: Any) -> bool:
+        now = ctx.clock.now()
+        seen = self.performer_seen.get(user.telegram_id)
+        if seen is not None and now - seen[1] < RECHECK:
+            return seen[0]
         async with ctx.db.reading() as session:
             is_performer = await performers.of_user(session, user.id) is not None
-        role = (is_performer, bool(user.is_admin))
+        self.performer_seen[user.telegram_id] = (is_performer, now)
+        return is_performer
+
+    async def _ensure(self, bot: Bot, ctx: BotContext, user: Any) -> None:
+        role = (await self._is_performer(ctx, user), bool(user.is_admin))
         if self.shown.get(user.telegram_id) == role:
             return
         scope = BotCommandScopeChat(chat_id=user.telegram_id)

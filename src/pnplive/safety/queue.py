@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pnplive.booking.models import Booking
 from pnplive.errors import NotFound
 from pnplive.kit.actor import Actor
 from pnplive.moderation import service as moderation
@@ -47,7 +48,7 @@ class Record:
     user: User
     risk: Risk
     violations: list[Violation]
-    reported_in: list[Incident]  # incidents about this user, newest first
+    reported_in: list[tuple[Incident, str]]  # about this user, newest first, with the booking
 
 
 async def held(session: AsyncSession, now: datetime, limit: int = 100) -> list[Flagged]:
@@ -73,8 +74,9 @@ async def record_of(session: AsyncSession, user_id: int, now: datetime) -> Recor
     user = await session.get(User, user_id)
     if user is None:
         raise UserNotFound("no such user", user=user_id)
-    reported = await session.scalars(
-        select(Incident)
+    reported = await session.execute(
+        select(Incident, Booking.public_id)
+        .join(Booking, Booking.id == Incident.booking_id)
         .where(Incident.reported_user_id == user_id)
         .order_by(Incident.created_at.desc(), Incident.id.desc())
     )
@@ -82,7 +84,7 @@ async def record_of(session: AsyncSession, user_id: int, now: datetime) -> Recor
         user,
         await risk_of(session, user_id, now),
         await moderation.history(session, user_id),
-        list(reported.all()),
+        [(i, b) for i, b in reported.tuples().all()],
     )
 
 

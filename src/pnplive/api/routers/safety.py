@@ -14,6 +14,7 @@ from pnplive.api.common import PagingDep, errors
 from pnplive.api.deps import AdminDep, ClockDep, SessionDep, SettingsDep, UserDep
 from pnplive.api.routers.reviews import ViolationOut
 from pnplive.auth.errors import RoleRequired
+from pnplive.moderation.models import Violation
 from pnplive.safety import incidents, messages, queue
 from pnplive.safety.abuse import Limits
 from pnplive.safety.incidents import TEXT_MAX
@@ -127,6 +128,14 @@ def incident_out(i: Incident, booking_id: str) -> IncidentOut:
 
 def risk_out(r: Risk) -> RiskOut:
     return RiskOut(level=r.level, reports=r.reports, violations=r.violations)
+
+
+def flagged_out(v: Violation, risk: Risk | None) -> dict[str, object]:
+    """A violation with its author's risk, as the queue's answers show it."""
+    return {
+        **ViolationOut.model_validate(v, from_attributes=True).model_dump(),
+        "author_risk": risk_out(risk) if risk is not None else None,
+    }
 
 
 @router.post(
@@ -248,10 +257,7 @@ async def resolve(
 )
 async def flagged(session: SessionDep, _admin: AdminDep, clock: ClockDep) -> list[FlaggedOut]:
     return [
-        FlaggedOut(
-            **ViolationOut.model_validate(f.violation, from_attributes=True).model_dump(),
-            author_risk=risk_out(f.risk) if f.risk is not None else None,
-        )
+        FlaggedOut.model_validate(flagged_out(f.violation, f.risk))
         for f in await queue.held(session, clock.now())
     ]
 
@@ -266,10 +272,9 @@ async def flagged_detail(
     violation_id: ViolationId, session: SessionDep, _admin: AdminDep, clock: ClockDep
 ) -> FlaggedDetailOut:
     d = await queue.detail(session, violation_id, clock.now())
-    return FlaggedDetailOut(
-        **ViolationOut.model_validate(d.violation, from_attributes=True).model_dump(),
-        author_risk=risk_out(d.risk) if d.risk is not None else None,
-        overrides=[OverrideOut.model_validate(o, from_attributes=True) for o in d.overrides],
+    overrides = [OverrideOut.model_validate(o, from_attributes=True) for o in d.overrides]
+    return FlaggedDetailOut.model_validate(
+        {**flagged_out(d.violation, d.risk), "overrides": overrides}
     )
 
 
@@ -283,14 +288,13 @@ async def user_record(
     user_id: UserId, session: SessionDep, _admin: AdminDep, clock: ClockDep
 ) -> UserRecordOut:
     r = await queue.record_of(session, user_id, clock.now())
-    booking_ids = {i.id: await incidents.booking_of(session, i) for i in r.reported_in}
     return UserRecordOut(
         user_id=r.user.id,
         restricted=r.user.restricted_at is not None,
         restricted_reason=r.user.restricted_reason,
         risk=risk_out(r.risk),
         violations=[ViolationOut.model_validate(v, from_attributes=True) for v in r.violations],
-        reported_in=[incident_out(i, booking_ids[i.id]) for i in r.reported_in],
+        reported_in=[incident_out(i, b) for i, b in r.reported_in],
     )
 
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from pnplive.booking.queries import BookingFilters, When, list_bookings
 from pnplive.bot.context import BotContext
 from pnplive.bot.parsing import RANGE
+from pnplive.bot.performer.own import own_performer
 from pnplive.bot.refusals import refusal
 from pnplive.bot.states import PerformerMenu, PerformerMove, PerformerSchedule
 from pnplive.bot.texts import Tr, lang_of
@@ -27,25 +28,17 @@ from pnplive.errors import PnpError
 from pnplive.kit.i18n import N_, format_money, format_when, t
 from pnplive.kit.money import parse_amount
 from pnplive.performer import service as performers
-from pnplive.performer.models import Performer, Presence
+from pnplive.performer.models import Presence
 from pnplive.performer.schemas import PerformerUpdate
 from pnplive.performer.service import ProfileTextRefused
 from pnplive.user.models import User
-
-
-async def _mine(ctx: BotContext, user: User) -> Performer:
-    async with ctx.db.reading() as session:
-        p = await performers.of_user(session, user.id)
-    if p is None:
-        raise PnpError("not a performer")
-    return p
 
 
 async def menu_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     ctx: BotContext = dialog_manager.middleware_data["ctx"]
     user: User = dialog_manager.middleware_data["user"]
     lang = lang_of(dialog_manager)
-    p = await _mine(ctx, user)
+    p = await own_performer(ctx, user)
     async with ctx.db.reading() as session:
         upcoming = await list_bookings(
             session,
@@ -101,7 +94,7 @@ async def go_offline(callback: CallbackQuery, _w: Any, manager: DialogManager) -
 async def photos_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     ctx: BotContext = dialog_manager.middleware_data["ctx"]
     user: User = dialog_manager.middleware_data["user"]
-    p = await _mine(ctx, user)
+    p = await own_performer(ctx, user)
     return {"count": len(p.photos), "most": performers.MAX_PHOTOS, "has_photos": bool(p.photos)}
 
 

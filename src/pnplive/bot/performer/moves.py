@@ -18,6 +18,7 @@ from pnplive.booking import service as bookings
 from pnplive.booking.errors import SlotTaken, SlotUnavailable
 from pnplive.booking.queries import BookingFilters, When, list_bookings
 from pnplive.bot.context import BotContext
+from pnplive.bot.performer.own import own_performer
 from pnplive.bot.refusals import refusal
 from pnplive.bot.states import PerformerMove
 from pnplive.bot.texts import Tr, lang_of
@@ -35,16 +36,9 @@ def _ctx(manager: DialogManager) -> tuple[BotContext, User, str]:
     return data["ctx"], data["user"], lang_of(manager)
 
 
-async def _mine(ctx: BotContext, user: User) -> Performer:
-    async with ctx.db.reading() as session:
-        p = await performers.of_user(session, user.id)
-    assert p is not None  # the performer menu is only offered to performers
-    return p
-
-
 async def calls_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     ctx, user, lang = _ctx(dialog_manager)
-    p = await _mine(ctx, user)
+    p = await own_performer(ctx, user)
     async with ctx.db.reading() as session:
         found = await list_bookings(
             session,
@@ -132,7 +126,7 @@ async def confirm_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
 
 async def on_propose(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
     ctx, user, lang = _ctx(manager)
-    p = await _mine(ctx, user)
+    p = await own_performer(ctx, user)
     try:
         async with ctx.db.transaction() as session:
             await proposals.propose(

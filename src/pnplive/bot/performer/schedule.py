@@ -23,12 +23,12 @@ from pnplive.booking import coverage
 from pnplive.booking.models import Booking
 from pnplive.bot.context import BotContext
 from pnplive.bot.parsing import WeekNotUnderstood, parse_week
+from pnplive.bot.performer.own import own_performer
 from pnplive.bot.states import PerformerSchedule
 from pnplive.bot.texts import Tr, lang_of
 from pnplive.errors import PnpError
 from pnplive.kit.i18n import N_, format_when, t
 from pnplive.performer import service as performers
-from pnplive.performer.models import Performer
 from pnplive.performer.schemas import WeeklyRuleIn
 from pnplive.user.models import User
 
@@ -39,14 +39,6 @@ HOURS = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*[-–]\s*([01]?\d|2[0-4
 def _ctx(manager: DialogManager) -> tuple[BotContext, User, str]:
     data = manager.middleware_data
     return data["ctx"], data["user"], lang_of(manager)
-
-
-async def _mine(ctx: BotContext, user: User) -> Performer:
-    async with ctx.db.reading() as session:
-        p = await performers.of_user(session, user.id)
-    if p is None:
-        raise PnpError("not a performer")
-    return p
 
 
 def _span(start: datetime, end: datetime, zone: str, lang: str) -> str:
@@ -61,7 +53,7 @@ def _uncovered(bookings: list[Booking], zone: str, lang: str) -> str:
 
 async def main_data(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     ctx, user, lang = _ctx(dialog_manager)
-    p = await _mine(ctx, user)
+    p = await own_performer(ctx, user)
     now = ctx.clock.now()
     async with ctx.db.reading() as session:
         view = await editing.schedule_of(session, p, now)
