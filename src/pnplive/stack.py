@@ -79,6 +79,7 @@ def build_service(settings: Settings, *, run_worker: bool = True, run_bot: bool 
             rules=BookingRules.from_settings(settings),
             providers=providers,
             timing=CallTiming.of(video_settings),
+            emulated=emulator is not None,
         )
         bot = BotRunner(ctx, token, api_base)
     if token:

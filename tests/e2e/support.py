@@ -115,6 +115,7 @@ async def running(
         rules=BookingRules.from_settings(core),
         providers=providers,
         timing=CallTiming.of(video_settings),
+        emulated=True,
     )
     bot = BotRunner(ctx, TOKEN, api_base, polling_timeout=1)
     app = create_app(

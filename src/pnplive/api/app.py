@@ -26,6 +26,7 @@ from pnplive.api.routers import (
     bookings,
     calls,
     me,
+    mini_app,
     model_me,
     models,
     notifications,
@@ -206,6 +207,7 @@ def create_app(
     app.include_router(web_bookings.router)
     app.include_router(web_performer.router)
     app.include_router(web_ops.router)
+    app.include_router(mini_app.router)
     if emulator is not None:
         # The local Telegram: its Bot API and chat page (development, and the tests).
         app.mount("/emulator", emulator.asgi_app())

@@ -10,7 +10,13 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommand, BotCommandScopeChat, TelegramObject
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    MenuButtonWebApp,
+    TelegramObject,
+    WebAppInfo,
+)
 
 from pnplive.bot.context import BotContext
 from pnplive.kit.i18n import LANGUAGES, N_, t
@@ -53,6 +59,13 @@ async def register_default(bot: Bot) -> None:
             [BotCommand(command=c, description=t(lang, m)) for c, m in MEMBER.items()],
             language_code=_language(lang),
         )
+
+
+async def register_menu_button(bot: Bot, url: str) -> None:
+    """Every chat's menu button opens the Mini App (one text for all: Telegram keeps one)."""
+    await bot.set_chat_menu_button(
+        menu_button=MenuButtonWebApp(text=t("en", N_("bot.menu.app")), web_app=WebAppInfo(url=url))
+    )
 
 
 class CommandScopes(BaseMiddleware):

@@ -20,7 +20,16 @@ class BotContext:
     rules: BookingRules
     providers: Providers
     timing: CallTiming
+    # The bot talks to the local Telegram emulator (development and the end-to-end tests).
+    emulated: bool = False
 
     @property
     def base_url(self) -> str:
         return self.settings.public_base_url.rstrip("/")
+
+    @property
+    def mini_app_url(self) -> str | None:
+        """Where the Mini App opens; Telegram opens only https pages, the local emulator any."""
+        if self.base_url.startswith("https://") or self.emulated:
+            return f"{self.base_url}/app"
+        return None

@@ -12,7 +12,7 @@ from pnplive.bot.admin import menu as admin_menu
 from pnplive.bot.admin import performer as admin_performer
 from pnplive.bot.admin import roles, wizard
 from pnplive.bot.answers import AnsweredQueries, AnswerOnce
-from pnplive.bot.commands import CommandScopes, register_default
+from pnplive.bot.commands import CommandScopes, register_default, register_menu_button
 from pnplive.bot.context import BotContext
 from pnplive.bot.member import booking, bookings, find, menu, payments, reviews, settings
 from pnplive.bot.middlewares import ChatOrderMiddleware, ContextMiddleware, ThrottleMiddleware
@@ -66,7 +66,9 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage | None = None) -> Dis
     return dp
 
 
-async def register_commands(bot: Bot) -> None:
+async def register_commands(bot: Bot, mini_app_url: str | None) -> None:
     """The member commands menu in English (the default) and Spanish; roles get theirs per
-    chat (``commands.CommandScopes``)."""
+    chat (``commands.CommandScopes``). The menu button opens the Mini App where there is one."""
     await register_default(bot)
+    if mini_app_url is not None:
+        await register_menu_button(bot, mini_app_url)

@@ -37,6 +37,7 @@ class BotRunner:
         polling_timeout: int = 10,
     ) -> None:
         self.bot = make_bot(token, api_base)
+        self.mini_app_url = ctx.mini_app_url
         self.dispatcher = build_dispatcher(ctx, storage)
         self.bot.session.middleware(self.dispatcher["answered_queries"])
         self.polling_timeout = polling_timeout
@@ -58,7 +59,9 @@ class BotRunner:
             commands.cancel()
 
     async def _register_commands(self, stop: asyncio.Event) -> None:
-        await self._until_answered(lambda: register_commands(self.bot), stop, "commands menu")
+        await self._until_answered(
+            lambda: register_commands(self.bot, self.mini_app_url), stop, "commands menu"
+        )
 
     @staticmethod
     async def _until_answered(

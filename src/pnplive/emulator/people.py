@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pnplive.emulator import objects
@@ -22,6 +23,7 @@ from pnplive.emulator.state import (
     PreCheckout,
     StarPayment,
 )
+from pnplive.emulator.webapp import launch_url, menu_web_app
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,24 @@ class Person:
             self._notice("url", f"Opened {button['url']}")
             return PressOutcome("url", str(button["url"]))
         if "web_app" in button:
-            url = str(button["web_app"].get("url", ""))
-            self._notice("web_app", f"Opened the Mini App {url}")
-            return PressOutcome("web_app", url)
+            return self.open_web_app(str(button["web_app"].get("url", "")))
         if button.get("pay") and message.invoice is not None:
             return PressOutcome("pay", payment=await self.pay(message_id))
         self._notice("unsupported", f"The emulator does not simulate this button: {button}")
         return PressOutcome("unsupported", str(button.get("text", "")))
+
+    def open_web_app(self, url: str) -> PressOutcome:
+        """The Mini App at ``url``, opened with this person's signed initData."""
+        self._notice("web_app", f"Opened the Mini App {url}")
+        now = datetime.fromtimestamp(self.emulator.wall_clock(), UTC)
+        return PressOutcome("web_app", launch_url(self.bot, self.persona, url, now))
+
+    def open_menu_app(self) -> PressOutcome:
+        """The chat's menu button, when the bot made it open a Mini App."""
+        button = menu_web_app(self.bot, self.telegram_id)
+        if button is None:
+            raise LookupError("the bot set no Mini App menu button")
+        return self.open_web_app(button["url"])
 
     async def pay(self, message_id: int) -> PaymentOutcome:
         message = self.chat.messages.get(message_id)

@@ -12,6 +12,7 @@ from pnplive.emulator.emulator import Emulator
 from pnplive.emulator.formatting import render_html
 from pnplive.emulator.people import PaymentOutcome, Person, PressOutcome
 from pnplive.emulator.state import BotState, Chat, Message, StoredFile, scope_key
+from pnplive.emulator.webapp import menu_web_app
 
 MAX_WAIT_SECONDS = 25.0
 
@@ -107,6 +108,7 @@ def chat_view(emulator: Emulator, bot: BotState, chat: Chat, since: int) -> dict
             for row in (chat.reply_keyboard or {}).get("keyboard", [])
         ],
         "commands": bot.commands_for(persona.language_code, scopes),
+        "menu_app": menu_web_app(bot, chat.chat_id),
         "chat_action": action[0] if action and action[1] > emulator.wall_clock() else None,
     }
 
@@ -187,6 +189,14 @@ def web_chat_router(emulator: Emulator) -> APIRouter:
             outcome = await person(bot_id, user_id).press_button(
                 body.message_id, body.row, body.column
             )
+        except LookupError as exc:
+            raise HTTPException(404, str(exc)) from None
+        return _press_view(outcome)
+
+    @router.post("/chats/{bot_id}/{user_id}/menu")
+    async def menu(bot_id: int, user_id: int) -> dict[str, Any]:
+        try:
+            outcome = person(bot_id, user_id).open_menu_app()
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from None
         return _press_view(outcome)

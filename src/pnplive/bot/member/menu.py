@@ -12,7 +12,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Start, SwitchTo, Url
+from aiogram_dialog.widgets.kbd import Button, Column, Start, SwitchTo, Url, WebApp
 from aiogram_dialog.widgets.text import Format
 
 from pnplive.bot.context import BotContext
@@ -44,12 +44,16 @@ async def menu_data(dialog_manager: DialogManager, **kwargs: Any) -> dict[str, A
     s = membership.standing(user, ctx.settings.terms_version)
     async with ctx.db.reading() as session:
         is_performer = await accounts.of_user(session, user.id) is not None
+    ready = not s.missing and not s.restricted
+    free = not s.is_prime and not ctx.settings.pay_per_call_enabled
     return {
         "name": user.first_name or "",
         "gated": bool(s.missing),
-        "ready": not s.missing and not s.restricted,
+        "ready": ready,
         "restricted": s.restricted,
-        "free": not s.is_prime and not ctx.settings.pay_per_call_enabled,
+        "free": free,
+        "app_url": ctx.mini_app_url or "",
+        "has_app": ready and not free and ctx.mini_app_url is not None,
         "is_performer": is_performer,
         "is_admin": user.is_admin,
         "upgrade_url": ctx.settings.prime_upgrade_url or "",
@@ -110,6 +114,7 @@ def dialog() -> Dialog:
                 SwitchTo(Tr(N_("bot.menu.verify")), id="verify", state=Menu.age, when="gated"),
                 Button(Tr(N_("bot.menu.book")), id="book", on_click=on_book, when="ready"),
                 Button(Tr(N_("bot.menu.find")), id="find", on_click=on_find, when="ready"),
+                WebApp(Tr(N_("bot.menu.app")), Format("{app_url}"), id="app", when="has_app"),
                 Start(
                     Tr(N_("bot.menu.my_bookings")), id="mine", state=MyBookings.list, when="ready"
                 ),

@@ -67,7 +67,10 @@ function render(view) {
   view.notices.forEach(showNotice);
   $("blocked").checked = view.blocked;
   $("status").textContent = view.chat_action ? `bot is ${view.chat_action.replace("_", " ")}…` : "";
-  $("commands").replaceChildren(...view.commands.map((c) =>
+  const menuApp = view.menu_app
+    ? [element("button", { class: "menu-app", text: view.menu_app.text, title: view.menu_app.url, onclick: openMenuApp })]
+    : [];
+  $("commands").replaceChildren(...menuApp, ...view.commands.map((c) =>
     element("button", { text: `/${c.command}`, title: c.description, onclick: () => sendText(`/${c.command}`) })));
   $("reply-keyboard").replaceChildren(...view.reply_keyboard.map((row) =>
     element("div", { class: "row" }, row.map((text) => element("button", { text, onclick: () => sendText(text) })))));
@@ -92,6 +95,13 @@ async function press(message, row, column, button) {
       ? await postJson(`${chatPath()}/pay`, { message_id: message.message_id })
       : await postJson(`${chatPath()}/press`, { message_id: message.message_id, row, column });
     if (result.kind === "url" || result.kind === "web_app") window.open(result.value, "_blank");
+  } catch (error) { showNotice({ text: error.message, show_alert: true }); }
+}
+
+async function openMenuApp() {
+  try {
+    const result = await postJson(`${chatPath()}/menu`, {});
+    window.open(result.value, "_blank");
   } catch (error) { showNotice({ text: error.message, show_alert: true }); }
 }
 
