@@ -107,7 +107,8 @@ async def running(
         payment_settings(public_base_url=base, bot_token=TOKEN, telegram_api_base=api_base)
     )
     video_settings = VideoSettings(_env_file=None)  # type: ignore[call-arg]
-    emulator = create_emulator([TOKEN], personas)
+    # Telegram's time is the test's: message dates and Mini App sign-ins agree with the server.
+    emulator = create_emulator([TOKEN], personas, wall_clock=lambda: clock.now().timestamp())
     ctx = BotContext(
         db=db,
         clock=clock,

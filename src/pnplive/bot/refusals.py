@@ -1,12 +1,12 @@
 """Why a service refused, in the member's language.
 
-The reasons are shared with the Mini App (``pnplive.refusals``)."""
+The reasons are shared with the Mini App (``pnplive.wording``)."""
 
 from __future__ import annotations
 
 from pnplive.errors import PnpError
 from pnplive.kit.i18n import N_, t
-from pnplive.refusals import REASONS
+from pnplive.wording import REASONS
 
 OTHER = N_("bot.refusal.other")
 

@@ -134,6 +134,7 @@ def create_emulator(
     rate_limits: RateLimits | None = None,
     pre_checkout_timeout: float = 10.0,
     callback_query_timeout: float = 15.0,
+    wall_clock: Callable[[], float] = time.time,
 ) -> Emulator:
     state = EmulatorState()
     for token in tokens:
@@ -147,4 +148,5 @@ def create_emulator(
         rate_limits=rate_limits,
         pre_checkout_timeout=pre_checkout_timeout,
         callback_query_timeout=callback_query_timeout,
+        wall_clock=wall_clock,
     )

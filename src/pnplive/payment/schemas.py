@@ -21,6 +21,15 @@ class PayIn(Strict):
     )
 
 
+class PayOptionsOut(BaseModel):
+    booking_id: str
+    currency: str = Field(examples=["USD"])
+    offered: list[str] = Field(
+        description="Providers that take this currency, the default first.",
+        examples=[["stripe", "sandbox"]],
+    )
+
+
 class CheckoutOut(BaseModel):
     payment_id: str = Field(examples=["pay_3f2a9c0d1e2b3a4c5d6e7f80"])
     booking_id: str

@@ -98,6 +98,18 @@ class PreparedCheckout:
     provider: PaymentProvider | None
 
 
+async def payment_options(
+    session: AsyncSession, booking_id: str, *, providers: Providers, now: datetime, user_id: int
+) -> tuple[str, list[str]]:
+    """The booking's currency and the providers that can take it now (its member only; a
+    booking that can no longer be paid is refused as a checkout would be)."""
+    booking = await bookings.get_booking(session, booking_id)
+    if booking.user_id != user_id:
+        raise BookingNotFound("no such booking", booking=booking_id)
+    _payable(booking, now)
+    return booking.currency, providers.offered(booking.currency)
+
+
 async def prepare_checkout(
     session: AsyncSession,
     booking_id: str,

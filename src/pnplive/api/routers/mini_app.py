@@ -19,8 +19,7 @@ from pnplive.api import webui
 from pnplive.api.deps import SettingsDep
 from pnplive.booking.states import Status
 from pnplive.kit.i18n import LANGUAGES, N_, t
-from pnplive.refusals import REASONS
-from pnplive.user.access import AccessRule
+from pnplive.wording import DENIED, PROVIDER_LABELS, REASONS
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,6 +59,7 @@ TEXTS = {
     "hold_pay": N_("app.hold_pay"),
     "held_until": N_("app.held_until"),
     "checkout_again": N_("app.checkout_again"),
+    "pay_with": N_("app.pay_with"),
     "waiting": N_("app.waiting"),
     "paid": N_("app.paid"),
     "hold_lapsed": N_("bot.book.hold_lapsed"),
@@ -84,24 +84,14 @@ TEXTS = {
 # ``why`` when one code has several reasons); anything else reads as ``error``.
 REFUSALS: dict[str, str] = {
     **REASONS,
-    **{
-        rule.value: msgid
-        for rule, msgid in (
-            (AccessRule.AGE_NOT_VERIFIED, N_("bot.denied.age_not_verified")),
-            (AccessRule.TERMS_NOT_ACCEPTED, N_("bot.denied.terms_not_accepted")),
-            (AccessRule.PERFORMERS_CANNOT_BOOK, N_("bot.denied.performers_cannot_book")),
-            (AccessRule.PRIME_REQUIRED, N_("bot.denied.prime_required")),
-            (AccessRule.USER_RESTRICTED, N_("bot.denied.user_restricted")),
-            (AccessRule.PERFORMER_UNAVAILABLE, N_("bot.denied.performer_unavailable")),
-            (AccessRule.NO_AVAILABILITY, N_("bot.denied.no_availability")),
-        )
-    },
+    **{rule.value: msgid for rule, msgid in DENIED.items()},
     "slot_taken": N_("bot.book.taken"),
     "slot_unavailable": N_("bot.book.taken"),
     "hold_in_progress": N_("app.hold_in_progress"),
     "invalid_init_data": N_("app.signed_out"),
     "init_data_expired": N_("app.signed_out"),
     "rate_limited": N_("app.slow_down"),
+    "booking_not_payable": N_("app.not_payable"),
 }
 
 
@@ -110,6 +100,7 @@ def page_texts(language: str, terms_version: str) -> dict[str, Any]:
     texts["terms_text"] = t(language, N_("bot.terms.text"), terms_version=terms_version)
     texts["status"] = {s.value: webui.status_name(s.value, language) for s in Status}
     texts["refusals"] = {code: t(language, msgid) for code, msgid in REFUSALS.items()}
+    texts["providers"] = {name: t(language, msgid) for name, msgid in PROVIDER_LABELS.items()}
     return texts
 
 

@@ -170,6 +170,30 @@ def checkout_out(p: Payment, booking_id: str, offered: list[str]) -> ps.Checkout
     )
 
 
+@router.get(
+    "/api/bookings/{booking_id}/pay",
+    response_model=ps.PayOptionsOut,
+    summary="How a booking awaiting payment can be paid: the providers for its currency",
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def pay_options(
+    booking_id: BookingId,
+    request: Request,
+    session: SessionDep,
+    principal: UserDep,
+    clock: ClockDep,
+) -> ps.PayOptionsOut:
+    assert principal.user is not None
+    currency, offered = await service.payment_options(
+        session,
+        booking_id,
+        providers=get_providers(request),
+        now=clock.now(),
+        user_id=principal.user.id,
+    )
+    return ps.PayOptionsOut(booking_id=booking_id, currency=currency, offered=offered)
+
+
 @router.post(
     "/api/bookings/{booking_id}/pay",
     response_model=ps.CheckoutOut,

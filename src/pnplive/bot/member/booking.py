@@ -44,27 +44,9 @@ from pnplive.performer.queries import BrowseFilters, BrowseSort
 from pnplive.review import service as reviews
 from pnplive.user.access import AccessRule
 from pnplive.user.models import User
+from pnplive.wording import DENIED, PROVIDER_LABELS
 
 PAGE = 6
-PROVIDER_LABELS = {
-    "stripe": N_("bot.pay.stripe"),
-    "epayco": N_("bot.pay.epayco"),
-    "wompi": N_("bot.pay.wompi"),
-    "daimo": N_("bot.pay.daimo"),
-    "telegram_stars": N_("bot.pay.stars"),
-    "sandbox": N_("bot.pay.sandbox"),
-}
-
-
-DENIED = {
-    AccessRule.AGE_NOT_VERIFIED: N_("bot.denied.age_not_verified"),
-    AccessRule.TERMS_NOT_ACCEPTED: N_("bot.denied.terms_not_accepted"),
-    AccessRule.PERFORMERS_CANNOT_BOOK: N_("bot.denied.performers_cannot_book"),
-    AccessRule.PRIME_REQUIRED: N_("bot.denied.prime_required"),
-    AccessRule.USER_RESTRICTED: N_("bot.denied.user_restricted"),
-    AccessRule.PERFORMER_UNAVAILABLE: N_("bot.denied.performer_unavailable"),
-    AccessRule.NO_AVAILABILITY: N_("bot.denied.no_availability"),
-}
 
 
 def denial_text(code: str) -> str:

@@ -49,7 +49,7 @@
 
   function show(...nodes) {
     const view = document.getElementById("view");
-    view.replaceChildren(...nodes.flat());
+    view.replaceChildren(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false));
     window.scrollTo(0, 0);
   }
 
@@ -477,31 +477,48 @@
   async function paying(bookingId) {
     let booking = await api("GET", "/api/bookings/" + bookingId);
     if (booking.status === "confirmed" || booking.status === "live") return replace(detail, bookingId);
-    const status = h("p", { class: "muted", id: "pay-status" }, T.waiting);
-    const again = h("button", { type: "button", class: "secondary", id: "checkout" }, T.checkout_again);
+    const options = await api("GET", "/api/bookings/" + bookingId + "/pay");
+    const status = h("p", { class: "muted", id: "pay-status", hidden: true }, T.waiting);
+    let chosen = null;
+    const again = h("button", { type: "button", class: "secondary", id: "checkout", hidden: true, onclick: () => checkout(chosen) }, T.checkout_again);
+    const methods = h(
+      "div",
+      { class: "choices", id: "methods" },
+      options.offered.map((name) =>
+        h("button", { type: "button", class: "choice", "data-provider": name, onclick: () => checkout(name) }, T.providers[name] || name),
+      ),
+    );
     show(
       h("h2", {}, booking.performer.display_name),
       h("div", { class: "card" }, h("p", {}, when(booking.start_at)), h("p", {}, booking.price.formatted)),
-      booking.hold_expires_at ? h("p", { id: "held" }, fill(T.held_until, { time: clockTime(booking.payment_deadline || booking.hold_expires_at) + " (" + S.zone + ")" })) : null,
+      booking.payment_deadline || booking.hold_expires_at
+        ? h("p", { id: "held" }, fill(T.held_until, { time: clockTime(booking.payment_deadline || booking.hold_expires_at) + " (" + S.zone + ")" }))
+        : null,
+      h("h3", {}, T.pay_with),
+      methods,
       status,
       again,
     );
-    async function checkout() {
+    async function checkout(name) {
       try {
-        const c = await api("POST", "/api/bookings/" + bookingId + "/pay", {});
+        const c = await api("POST", "/api/bookings/" + bookingId + "/pay", { provider: name });
+        chosen = name;
+        status.hidden = false;
+        again.hidden = false;
         if (c.provider === "telegram_stars" && inTelegram && tg && c.checkout_url) {
           tg.openInvoice(c.checkout_url, () => poll());
         } else if (c.checkout_url) {
           openExternal(c.checkout_url);
         }
+        if (!S.timer) S.timer = setTimeout(poll, POLL_MS);
       } catch (err) {
         failed(err);
       }
     }
-    again.addEventListener("click", checkout);
-    await checkout();
+    if (options.offered.length === 1) await checkout(options.offered[0]);
     // The provider's webhook confirms the booking; the app only watches for it.
     async function poll() {
+      S.timer = null;
       if (S.stack[S.stack.length - 1][0] !== paying) return; // the member went elsewhere
       try {
         booking = await api("GET", "/api/bookings/" + bookingId);
@@ -517,12 +534,12 @@
       }
       if (!["held", "pending_payment"].includes(booking.status)) {
         status.textContent = T.hold_lapsed;
+        methods.hidden = true;
         again.hidden = true;
         return;
       }
       S.timer = setTimeout(poll, POLL_MS);
     }
-    S.timer = setTimeout(poll, POLL_MS);
   }
 
   function stopPolling() {
