@@ -375,6 +375,15 @@ CASES = [
         },
     ),
     Case(
+        "how a booking can be paid",
+        lambda w: ("GET", f"/api/bookings/{w.b.public_id}/pay", None),
+        {
+            **only(MEMBERS, (404, "booking_not_found")),
+            "prime": (409, "booking_not_payable"),
+            "unverified": UNVERIFIED,
+        },
+    ),
+    Case(
         "my earnings",
         lambda w: ("GET", "/api/model/me/earnings", None),
         only(("performer",), 200),

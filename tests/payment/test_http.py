@@ -137,6 +137,29 @@ async def test_pay_is_refused_for_others_and_for_unknown_providers(
     assert r.status_code == 401
 
 
+async def test_the_member_sees_how_their_booking_can_be_paid(
+    client: httpx.AsyncClient, world: World, clock: FrozenClock
+) -> None:
+    booking_id = await book(client, world, clock, "e2e-options")
+    member = world.headers("other_prime")
+    r = await client.get(f"/api/bookings/{booking_id}/pay", headers=member)
+    assert r.status_code == 200, r.text
+    options = r.json()
+    assert options["booking_id"] == booking_id and options["currency"] == "USD"
+    # The same providers, in the same order, as a checkout offers (the default first).
+    checkout = await client.post(
+        f"/api/bookings/{booking_id}/pay", json={"provider": "sandbox"}, headers=member
+    )
+    assert options["offered"] == checkout.json()["offered"]
+    assert options["offered"][0] == "stripe"
+    assert "telegram_stars" not in options["offered"]  # Stars take XTR only
+    r = await client.get(f"/api/bookings/{booking_id}/pay", headers=world.headers("prime"))
+    assert r.status_code == 404  # another member's booking is not there for them
+    clock.advance(hours=2)  # past the time to pay
+    r = await client.get(f"/api/bookings/{booking_id}/pay", headers=member)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "booking_not_payable"
+
+
 async def test_stripe_webhook_over_http_verifies_the_raw_body(
     client: httpx.AsyncClient, world: World, clock: FrozenClock, db: Database
 ) -> None:
