@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from icalendar import Calendar
@@ -20,7 +21,7 @@ from pnplive.booking.models import Booking
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.user.models import User
-from tests.e2e.conftest import PERSONAS, PRIME, PRIME_ES, UNVERIFIED, People
+from tests.e2e.conftest import PERSONAS, PRIME, PRIME_ES, UNVERIFIED, People, paid_booking
 from tests.e2e.support import Stack, running
 from tests.e2e.test_emulator_browser import chromium
 from tests.e2e.test_web_browser import shot
@@ -162,10 +163,19 @@ async def test_the_mini_app_speaks_spanish_and_asks_a_new_member_first(
             await app.locator("#accept-terms").click()
             await app.locator(".performer").first.wait_for(timeout=WAIT)
 
+            # Drawn in the Telegram client's colours (a dark theme here).
+            launch = await menu_app(stack, PRIME_ES)
+            dark = quote('{"bg_color":"#101010","text_color":"#eeeeee","button_color":"#8a2be2"}')
+            launch = re.sub(r"tgWebAppThemeParams=[^&]*", f"tgWebAppThemeParams={dark}", launch)
             es = await context.new_page()
-            await es.goto(await menu_app(stack, PRIME_ES))
+            await es.goto(launch)
             await es.locator(".performer").first.wait_for(timeout=WAIT)
             assert await es.locator("#tab-mine").inner_text() == "Mis reservas"
+            colours = await es.evaluate(
+                "() => [getComputedStyle(document.body).backgroundColor,"
+                " getComputedStyle(document.querySelector('.tab.on')).backgroundColor]"
+            )
+            assert colours == ["rgb(16, 16, 16)", "rgb(138, 43, 226)"]
             await es.locator(f".performer[data-id='{people.performer_id}']").click()
             await es.locator("#durations [data-minutes='30']").click()
             await es.locator("#month").wait_for(timeout=WAIT)
@@ -177,3 +187,42 @@ async def test_the_mini_app_speaks_spanish_and_asks_a_new_member_first(
         member = await s.scalar(select(User).where(User.telegram_id == UNVERIFIED))
     assert member is not None and member.age_verified_at is not None
     assert member.terms_version is not None
+
+
+async def test_a_member_moves_then_cancels_a_call_in_the_mini_app(
+    db: Database, clock: FrozenClock, people: People
+) -> None:
+    from playwright.async_api import async_playwright
+
+    booking_id = await paid_booking(db, clock, PRIME, people.performer_id, days=3)
+    async with running(db, clock, PERSONAS) as stack, async_playwright() as pw:
+        browser, context = await browser_at(pw, clock)
+        try:
+            app = await context.new_page()
+            app.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+            await app.goto(await menu_app(stack, PRIME))
+            await app.locator("#tab-mine").click()
+            await app.locator(f"#upcoming .booking[data-id='{booking_id}']").click()
+            await app.locator("#reschedule").click()
+            await app.locator("#month").wait_for(timeout=WAIT)
+            await app.locator("#month .day.free").nth(4).click()
+            new_time = app.locator("#times button").first
+            await new_time.wait_for(timeout=WAIT)
+            new_start = await new_time.get_attribute("data-start")
+            await new_time.click()
+            await app.locator("#notice.ok").wait_for(timeout=WAIT)
+            assert "Moved to" in await app.locator("#notice").inner_text()
+            await shot(app, "mini-app-moved")
+
+            await app.locator("#cancel").click()
+            await app.locator("#notice.ok").filter(has_text="Cancelled").wait_for(timeout=WAIT)
+            # Three days ahead: the whole price comes back, as the policy says.
+            assert "Refund: $90.00" in await app.locator("#notice").inner_text()
+            assert "ancel" in await app.locator("#booking #status").inner_text()
+            assert not await app.locator("#cancel").is_visible()
+        finally:
+            await browser.close()
+    async with db.reading() as s:
+        booking = await s.scalar(select(Booking).where(Booking.public_id == booking_id))
+    assert booking is not None and booking.status == "cancelled"
+    assert booking.start_at.isoformat().replace("+00:00", "Z") == new_start
