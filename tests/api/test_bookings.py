@@ -235,6 +235,21 @@ async def test_a_failed_request_does_not_burn_its_key(
     assert r.status_code == 201
 
 
+async def test_an_expired_key_is_a_new_key(
+    db: Database, clock: FrozenClock, client: httpx.AsyncClient
+) -> None:
+    p, u = await setup(db, clock)
+    first = await post(client, clock, u, body(p, clock), key="old")
+    assert first.status_code == 201
+    clock.advance(hours=25)  # keys are kept for 24 hours
+    again = await post(client, clock, u, body(p, clock, hour=12), key="old")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert again.json()["id"] != first.json()["id"]
+    assert await count(db, IdempotencyKey) == 1
+    replay = await post(client, clock, u, body(p, clock, hour=12), key="old")
+    assert replay.json()["id"] == again.json()["id"]
+
+
 async def test_missing_or_oversized_key_is_422(
     db: Database, clock: FrozenClock, client: httpx.AsyncClient
 ) -> None:

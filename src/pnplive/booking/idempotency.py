@@ -2,9 +2,10 @@
 
 The key is claimed by inserting its row *first*, in the same transaction as the work it guards,
 so two concurrent requests with one key cannot both do the work: on PostgreSQL the second insert
-waits for the first transaction and then fails on the unique key; on SQLite transactions already
-run one at a time. The stored response is replayed for the same body; another body under the same
-key is refused (422). A request that fails rolls back with its claim, so it may simply be retried.
+waits for the first transaction and then finds its row (``ON CONFLICT DO NOTHING``); on SQLite
+transactions already run one at a time. The stored response is replayed for the same body;
+another body under the same key is refused (422). A request that fails rolls back with its
+claim, so it may simply be retried.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, UniqueConstraint, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import JSON, Integer, String, UniqueConstraint, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,63 +62,86 @@ def fingerprint(operation: str, payload: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _verdict(row: IdempotencyKey, request_hash: str) -> Replay:
-    if row.request_hash != request_hash:
+def _verdict(
+    stored_hash: str,
+    status_code: int | None,
+    response: dict[str, Any] | None,
+    request_hash: str,
+) -> Replay:
+    if stored_hash != request_hash:
         raise IdempotencyKeyReused("this Idempotency-Key was already used with a different request")
-    if row.status_code is None or row.response is None:
+    if status_code is None or response is None:
         raise IdempotencyKeyInFlight("a request with this Idempotency-Key is still running")
-    return Replay(row.status_code, row.response)
+    return Replay(status_code, response)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A key this request now holds: complete it with the answer once the work is done."""
+
+    id: int
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(IdempotencyKey)
 
 
 async def claim(
     session: AsyncSession, scope: str, key: str, request_hash: str, now: datetime
-) -> Replay | IdempotencyKey:
-    """The stored result to replay, or a fresh claim to complete after the work is done."""
+) -> Replay | Claim:
+    """The stored result to replay, or a fresh claim to complete after the work is done.
+
+    One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` in the usual case (a new key). On
+    PostgreSQL a concurrent insert of the same key waits for the first transaction, then finds
+    its row; on SQLite write transactions already run one at a time."""
     if not key or len(key) > MAX_KEY_LENGTH:
         raise InvalidInput(
             f"Idempotency-Key must have 1-{MAX_KEY_LENGTH} characters", field="Idempotency-Key"
         )
-    q = select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
-    row = await session.scalar(q)
-    if row is not None and row.expires_at <= now:
-        await session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row.id))
-        row = None
-    if row is not None:
-        return _verdict(row, request_hash)
-    fresh = IdempotencyKey(
-        scope=scope,
-        key=key,
-        request_hash=request_hash,
-        created_at=now,
-        expires_at=now + KEY_TTL,
+    insert = (
+        _insert(session)
+        .values(
+            scope=scope,
+            key=key,
+            request_hash=request_hash,
+            created_at=now,
+            expires_at=now + KEY_TTL,
+        )
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+        .returning(IdempotencyKey.id)
     )
-    if session.get_bind().dialect.name == "sqlite":
-        # Write transactions run one at a time (BEGIN IMMEDIATE): nobody can claim the key
-        # between the look-up above and this insert.
-        session.add(fresh)
-        await session.flush()
-        return fresh
-    try:
-        async with session.begin_nested():
-            session.add(fresh)
-            await session.flush()
-    except IntegrityError:
-        # A concurrent request with the same key committed first: answer as it did.
-        row = await session.scalar(q.execution_options(populate_existing=True))
-        if row is None:  # pragma: no cover - it was just there
-            raise IdempotencyKeyInFlight(
-                "a request with this Idempotency-Key is still running"
-            ) from None
-        return _verdict(row, request_hash)
-    return fresh
+    for _ in range(2):
+        claimed = await session.scalar(insert)
+        if claimed is not None:
+            return Claim(int(claimed))
+        found = await session.execute(
+            select(
+                IdempotencyKey.id,
+                IdempotencyKey.request_hash,
+                IdempotencyKey.status_code,
+                IdempotencyKey.response,
+                IdempotencyKey.expires_at,
+            ).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
+        )
+        row = found.one_or_none()
+        if row is None:  # removed meanwhile (expired and purged): claim it again
+            continue
+        if row.expires_at > now:
+            return _verdict(row.request_hash, row.status_code, row.response, request_hash)
+        # An expired key is a new key: its old row goes, and the claim is tried again.
+        await session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row.id))
+    raise IdempotencyKeyInFlight("a request with this Idempotency-Key is still running")
 
 
 async def complete(
-    session: AsyncSession, row: IdempotencyKey, status_code: int, body: dict[str, Any]
+    session: AsyncSession, claimed: Claim, status_code: int, body: dict[str, Any]
 ) -> None:
-    row.status_code = status_code
-    row.response = body
-    await session.flush()
+    await session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.id == claimed.id)
+        .values(status_code=status_code, response=body)
+    )
 
 
 async def purge_expired(session: AsyncSession, now: datetime) -> int:
