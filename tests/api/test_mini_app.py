@@ -40,7 +40,7 @@ async def test_the_page_carries_its_texts_in_every_language(client: httpx.AsyncC
     assert en["providers"]["sandbox"] == t("en", "bot.pay.sandbox")
     # Every text is translated: none falls back to English in Spanish but the brand.
     same = {k for k, v in en.items() if isinstance(v, str) and es[k] == v}
-    assert same <= {"title", "per_minute", "duration_price", "summary_line", "tab_browse"}
+    assert same <= {"title", "per_minute", "duration_price"}
 
 
 async def test_the_script_uses_only_texts_the_page_has() -> None:

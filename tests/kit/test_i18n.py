@@ -22,6 +22,9 @@ LANGUAGE_NEUTRAL = {
     "alert.line.fact",
     "alert.kind.other",
     "web.none",
+    "app.title",  # the brand
+    "app.per_minute",
+    "app.duration_price",
 }
 
 

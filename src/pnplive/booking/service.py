@@ -7,7 +7,7 @@ refused hold changes nothing (not even the release of the user's previous hold).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pnplive.availability import repository as avail_repo
 from pnplive.availability.slots import (
@@ -151,13 +152,17 @@ async def transition(
     actor_id: int | None = None,
     now: datetime,
     reason: str = "",
+    also: Mapping[str, object] | None = None,
 ) -> None:
-    """Move ``booking`` to ``target`` if legal and nobody moved it first; record the change."""
+    """Move ``booking`` to ``target`` if legal and nobody moved it first; record the change.
+
+    ``also``: other columns the same UPDATE writes (one statement, not a second one)."""
     current = Status(booking.status)
     check_transition(current, target)
     values: dict[str, object] = {"status": target.value, "updated_at": now}
     if target not in UNPAID:
         values["expires_at"] = None
+    values.update(also or {})
     result = await session.execute(
         update(Booking)
         .where(Booking.id == booking.id, Booking.status == current.value)
@@ -166,10 +171,10 @@ async def transition(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise BookingChanged("the booking was changed meanwhile", booking=booking.public_id)
-    booking.status = target.value
-    booking.updated_at = now
-    if target not in UNPAID:
-        booking.expires_at = None
+    # The row already holds these: the object is told so, or its next flush would write them
+    # again in an UPDATE of its own.
+    for column, value in values.items():
+        set_committed_value(booking, column, value)
     if current in OCCUPYING and target not in OCCUPYING:
         await release_cells(session, booking.id)
     if current in PAYABLE and target not in PAYABLE and target is not Status.CONFIRMED:
@@ -456,6 +461,8 @@ async def confirm_hold(
         if booking.start_at <= now:
             raise SlotTaken("the call's start has passed; please choose a time again")
         raise SlotTaken("the hold expired; please choose the time again")
+    # Pay before the call starts: an instant call's deadline is its start.
+    deadline = min(now + timedelta(minutes=rules.payment_timeout_minutes), booking.start_at)
     await transition(
         session,
         booking,
@@ -464,11 +471,7 @@ async def confirm_hold(
         actor_id=actor_id,
         now=now,
         reason="rules accepted",
-    )
-    booking.rules_accepted_at = now
-    # Pay before the call starts: an instant call's deadline is its start.
-    booking.expires_at = min(
-        now + timedelta(minutes=rules.payment_timeout_minutes), booking.start_at
+        also={"rules_accepted_at": now, "expires_at": deadline},
     )
     await session.flush()
     return booking

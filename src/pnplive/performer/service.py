@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from pnplive.errors import Conflict, InvalidInput, NotFound
 from pnplive.moderation.categories import Decision
@@ -17,8 +18,11 @@ from pnplive.performer.schemas import PerformerCreate, PerformerFields
 from pnplive.user.models import User
 
 
-async def get(session: AsyncSession, performer_id: int) -> Performer:
-    performer = await session.get(Performer, performer_id)
+async def get(session: AsyncSession, performer_id: int, *, photos: bool = True) -> Performer:
+    """The performer; ``photos=False`` skips loading the gallery (a write that never shows it
+    saves a query), and reading it then raises instead of loading it unseen."""
+    options = () if photos else (raiseload(Performer.photos),)
+    performer = await session.get(Performer, performer_id, options=options)
     if performer is None:
         raise NotFound("no such performer", performer=performer_id)
     return performer

@@ -86,7 +86,7 @@ async def create_booking(
     user = principal.user
 
     async def work() -> s.BookingOut:
-        p = await performers.get(session, body.performer_id)
+        p = await performers.get(session, body.performer_id, photos=False)
         b = await bookings.place_hold(
             session,
             user=user,

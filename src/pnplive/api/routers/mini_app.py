@@ -53,7 +53,6 @@ TEXTS = {
     "choose_time": N_("app.choose_time"),
     "no_times": N_("bot.book.no_times"),
     "summary": N_("app.summary"),
-    "summary_line": N_("app.summary_line"),
     "rules_text": N_("bot.rules.text"),
     "rules_accept": N_("bot.rules.accept"),
     "hold_pay": N_("app.hold_pay"),
