@@ -21,7 +21,15 @@ from pnplive.booking.models import Booking
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.user.models import User
-from tests.e2e.conftest import PERSONAS, PRIME, PRIME_ES, UNVERIFIED, People, paid_booking
+from tests.e2e.conftest import (
+    FREE,
+    PERSONAS,
+    PRIME,
+    PRIME_ES,
+    UNVERIFIED,
+    People,
+    paid_booking,
+)
 from tests.e2e.support import Stack, running
 from tests.e2e.test_emulator_browser import chromium
 from tests.e2e.test_web_browser import shot
@@ -86,6 +94,7 @@ async def test_a_member_books_and_pays_in_the_mini_app(
             luna = app.locator(f".performer[data-id='{people.performer_id}']")
             await luna.wait_for(timeout=WAIT)
             assert "Luna" in await luna.inner_text()
+            assert not await app.locator("#more").is_visible()  # two performers: one page
             await shot(app, "mini-app-browse")
             await luna.click()
             await app.locator("#durations").wait_for(timeout=WAIT)
@@ -111,6 +120,7 @@ async def test_a_member_books_and_pays_in_the_mini_app(
             await app.locator("#hold").click()
 
             await app.locator("#methods").wait_for(timeout=WAIT)
+            await shot(app, "mini-app-pay")
             async with context.expect_page() as checkout_opened:
                 await app.locator("#methods [data-provider='sandbox']").click()
             checkout = await checkout_opened.value
@@ -162,6 +172,17 @@ async def test_the_mini_app_speaks_spanish_and_asks_a_new_member_first(
             await app.locator("#confirm-age").click()
             await app.locator("#accept-terms").click()
             await app.locator(".performer").first.wait_for(timeout=WAIT)
+
+            # A FREE member browses and, at the booking step, reads what PRIME gives.
+            free = await context.new_page()
+            await free.goto(await menu_app(stack, FREE))
+            await free.locator(f".performer[data-id='{people.performer_id}']").click()
+            await free.locator("#durations [data-minutes='30']").click()
+            await free.locator("#month .day.free").first.click()
+            await free.locator("#times button").first.click()
+            await free.locator("#upgrade").wait_for(timeout=WAIT)
+            assert "PRIME" in await free.locator("#upgrade").inner_text()
+            assert await free.locator("#hold").count() == 0
 
             # Drawn in the Telegram client's colours (a dark theme here).
             launch = await menu_app(stack, PRIME_ES)

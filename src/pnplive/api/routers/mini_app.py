@@ -56,6 +56,9 @@ TEXTS = {
     "rules_text": N_("bot.rules.text"),
     "rules_accept": N_("bot.rules.accept"),
     "hold_pay": N_("app.hold_pay"),
+    "upgrade_text": N_("bot.upgrade.text"),
+    "upgrade_cta": N_("bot.upgrade.cta"),
+    "upgrade_ask": N_("bot.upgrade.ask_admin"),
     "held_until": N_("app.held_until"),
     "checkout_again": N_("app.checkout_again"),
     "pay_with": N_("app.pay_with"),
@@ -108,6 +111,9 @@ async def mini_app(request: Request, settings: SettingsDep) -> HTMLResponse:
     config = {
         "texts": {lang: page_texts(lang, settings.terms_version) for lang in LANGUAGES},
         "terms_version": settings.terms_version,
+        # FREE members see the feature and, at the booking step, what PRIME gives (F-UX-3).
+        "pay_per_call": settings.pay_per_call_enabled,
+        "upgrade_url": settings.prime_upgrade_url,
     }
     # Inside a <script> element: "</" must not appear, so the JSON escapes "<".
     payload = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")

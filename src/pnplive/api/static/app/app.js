@@ -432,8 +432,22 @@
 
   // --- summary, hold, pay ---------------------------------------------------------------------
 
+  function upgrade() {
+    // What PRIME gives, and where to get it, instead of a booking FREE members cannot make.
+    return [
+      h("p", { class: "card", id: "upgrade" }, T.upgrade_text),
+      config.upgrade_url
+        ? h("button", { type: "button", class: "primary", id: "become-prime", onclick: () => openExternal(config.upgrade_url) }, T.upgrade_cta)
+        : h("p", { class: "muted" }, T.upgrade_ask),
+    ];
+  }
+
   function summary(minutes, found, slot) {
     const p = S.performer;
+    if (!S.me.is_prime && !config.pay_per_call) {
+      show(h("h2", {}, T.summary), upgrade());
+      return;
+    }
     const key = newKey(); // one per intended booking: a second tap replays the first answer
     const accept = h("input", { type: "checkbox", id: "accept-rules" });
     const hold = h("button", { type: "button", class: "primary", id: "hold", disabled: true }, T.hold_pay);
