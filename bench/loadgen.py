@@ -42,6 +42,7 @@ import json
 import os
 import random
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -79,6 +80,12 @@ WEBHOOK_RATE = 500.0
 MEMORY_MB = 200.0
 
 Maker = Callable[[int, int], bytes]
+T0 = time.perf_counter()
+
+
+def note(text: str) -> None:
+    """Progress on stderr, with the seconds since the start: where a long run spends its time."""
+    print(f"[{time.perf_counter() - T0:6.1f} s] {text}", file=sys.stderr, flush=True)
 
 
 # --- the server's process tree, from /proc ----------------------------------------------------
@@ -360,6 +367,7 @@ async def serving(url: str, workers: int) -> AsyncIterator[tuple[int, int, float
         await wait_ready(port, proc)
         yield port, proc.pid, tree_rss_mb(proc.pid)
     finally:
+        note(f"server with {workers} worker(s) stopping")
         proc.terminate()
         try:
             proc.wait(timeout=20)
@@ -548,7 +556,9 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> Engine:
     await asyncio.to_thread(upgrade, url)
     n_users = max(args.hold_clients, args.racers, args.clients) * 2
     performer_ids, tg_ids, admin_token = await seed(url, args.performers, n_users)
+    note(f"{engine}: {args.performers} performers, {n_users} members seeded")
     await seed_browse(url, args.browse_performers)
+    note(f"{engine}: {args.browse_performers} performers to browse seeded")
     day0 = (datetime.now(UTC) + timedelta(days=1)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
@@ -570,16 +580,18 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> Engine:
     )
     scenarios = args.scenarios.split(",")
     e.targets.append(await smart_match_target(url))
+    note(f"{engine}: smart match measured")
     pending: list[webhooks.Pending] = []
     if "webhooks" in scenarios:
         pending = await webhooks.seed_pending(
             url,
             performer_ids[2:],
-            tg_ids,
             day0 + timedelta(days=12),
             args.webhooks + args.duplicates,
         )
+        note(f"{engine}: {len(pending)} pending payments seeded")
     async with serving(url, 1) as (port, pid, idle_mb):
+        note(f"{engine}: server up")
         anchor = await e.healthz(port, pid)
         bearer = {"Authorization": f"Bearer {admin_token}"}
         if "availability" in scenarios:
@@ -630,6 +642,7 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> Engine:
             e.targets.append(
                 Target(f"server memory, {workers} workers", mb, "MB", idle_mb, "MB idle")
             )
+    note(f"{engine}: done")
     _live, bad = await overlaps(url)
     assert bad == 0, f"{bad} overlapping live bookings on {engine}"
     for run, _ in e.runs:

@@ -16,10 +16,12 @@ from datetime import UTC, datetime, timedelta
 
 import stripe
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.booking import service as bookings
 from pnplive.booking.models import Booking, BookingEvent
 from pnplive.booking.rules import BookingRules
+from pnplive.config import Settings
 from pnplive.kit.db import Database
 from pnplive.payment import service as payments
 from pnplive.payment.models import Payment, WebhookEvent
@@ -27,6 +29,7 @@ from pnplive.payment.providers.base import Checkout
 from pnplive.payment.providers.registry import build
 from pnplive.payment.settings import PaymentSettings
 from pnplive.performer.models import Performer
+from pnplive.user import service as users
 from pnplive.user.models import User
 
 STRIPE_KEY = "sk_test_bench"
@@ -37,6 +40,7 @@ SERVER_ENV = {
     "PNPLIVE_STRIPE_API_BASE": "http://127.0.0.1:9",
 }
 BATCH = 250  # bookings per seeding transaction
+TELEGRAM_IDS = 7_000_000  # the payers' ids start here, clear of the other members'
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +51,10 @@ class Pending:
     currency: str
 
 
-async def seed_pending(
-    url: str, performer_ids: list[int], telegram_ids: list[int], day: datetime, n: int
-) -> list[Pending]:
+async def seed_pending(url: str, performer_ids: list[int], day: datetime, n: int) -> list[Pending]:
     """``n`` bookings awaiting a Stripe payment: hold, confirm, checkout, as a member's would go,
-    on 30-minute slots of ``day`` spread over ``performer_ids``."""
+    on 30-minute slots of ``day`` spread over ``performer_ids``. Each has a member of its own:
+    confirming a member's hold ends the booking that member had awaiting payment."""
     now = datetime.now(UTC)
     rules = BookingRules()
     providers = build(
@@ -66,13 +69,10 @@ async def seed_pending(
     try:
         for first in range(0, n, BATCH):
             async with db.transaction() as s:
-                users = (
-                    await s.scalars(select(User).where(User.telegram_id.in_(telegram_ids)))
-                ).all()
                 ps = await s.scalars(select(Performer).where(Performer.id.in_(performer_ids)))
                 performers = ps.all()
                 for k in range(first, min(n, first + BATCH)):
-                    user = users[k % len(users)]
+                    user = await member(s, TELEGRAM_IDS + k, now)
                     b = await bookings.place_hold(
                         s,
                         user=user,
@@ -98,6 +98,15 @@ async def seed_pending(
     finally:
         await db.dispose()
     return out
+
+
+async def member(s: AsyncSession, telegram_id: int, now: datetime) -> User:
+    """A PRIME, age-verified member who accepted the terms: one who may book."""
+    u = await users.register(s, telegram_id, now)
+    u.is_prime = True
+    u.age_verified_at = u.terms_accepted_at = now
+    u.terms_version = Settings().terms_version
+    return u
 
 
 def completed(p: Pending, seq: int) -> bytes:
