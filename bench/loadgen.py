@@ -350,8 +350,10 @@ async def drain(
     return run, [answers[k] for k in sorted(answers)]
 
 
-async def wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
-    for _ in range(600):
+async def wait_ready(port: int, proc: subprocess.Popen[bytes], limit: float = 180.0) -> None:
+    # Generous: four workers importing on two busy cores took over a minute.
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
         if proc.poll() is not None:
             err = proc.stderr.read().decode() if proc.stderr else ""
             raise RuntimeError(f"server exited: {err[-2000:]}")
@@ -369,11 +371,16 @@ async def wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def serving(url: str, workers: int) -> AsyncIterator[tuple[int, int, float]]:
-    """A server on a free port: (port, pid, idle resident MB once it answers)."""
+async def serving(
+    url: str, workers: int, meanwhile: Awaitable[object] | None = None
+) -> AsyncIterator[tuple[int, int, float]]:
+    """A server on a free port: (port, pid, idle resident MB once it answers). ``meanwhile`` runs
+    while the server starts (its imports take seconds of one core)."""
     port = free_port()
     proc = start_server(url, port, workers, webhooks.SERVER_ENV)
     try:
+        if meanwhile is not None:
+            await meanwhile
         await wait_ready(port, proc)
         yield port, proc.pid, tree_rss_mb(proc.pid)
     finally:
@@ -599,17 +606,22 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> Engine:
     e.targets.append(await smart_match_target(url))
     note(f"{engine}: smart match measured")
     pending: list[webhooks.Pending] = []
-    if "webhooks" in scenarios:
-        pending = await webhooks.seed_pending(
-            url,
-            performer_ids[2:],
-            day0 + timedelta(days=12),
-            args.webhooks + args.duplicates,
-        )
-        note(f"{engine}: {len(pending)} pending payments seeded")
+
+    async def seed_pending() -> None:
+        if "webhooks" in scenarios:
+            pending.extend(
+                await webhooks.seed_pending(
+                    url,
+                    performer_ids[2:],
+                    day0 + timedelta(days=12),
+                    args.webhooks + args.duplicates,
+                )
+            )
+            note(f"{engine}: {len(pending)} pending payments seeded")
+
     # Several workers share one database: PostgreSQL only (SQLite has one writer).
     workers = args.workers if engine == "postgresql" else 1
-    async with serving(url, workers) as (port, pid, idle_mb):
+    async with serving(url, workers, seed_pending()) as (port, pid, idle_mb):
         note(f"{engine}: server up")
         anchor = await e.healthz(port, pid)
         bearer = {"Authorization": f"Bearer {admin_token}"}
