@@ -57,6 +57,7 @@ async def seed_pending(url: str, performer_ids: list[int], day: datetime, n: int
     confirming a member's hold ends the booking that member had awaiting payment."""
     now = datetime.now(UTC)
     rules = BookingRules()
+    terms = Settings().terms_version  # read once: settings parse the environment each time
     providers = build(
         PaymentSettings(
             _env_file=None,  # type: ignore[call-arg]
@@ -72,7 +73,7 @@ async def seed_pending(url: str, performer_ids: list[int], day: datetime, n: int
                 ps = await s.scalars(select(Performer).where(Performer.id.in_(performer_ids)))
                 performers = ps.all()
                 for k in range(first, min(n, first + BATCH)):
-                    user = await member(s, TELEGRAM_IDS + k, now)
+                    user = await member(s, TELEGRAM_IDS + k, now, terms)
                     b = await bookings.place_hold(
                         s,
                         user=user,
@@ -100,12 +101,12 @@ async def seed_pending(url: str, performer_ids: list[int], day: datetime, n: int
     return out
 
 
-async def member(s: AsyncSession, telegram_id: int, now: datetime) -> User:
-    """A PRIME, age-verified member who accepted the terms: one who may book."""
+async def member(s: AsyncSession, telegram_id: int, now: datetime, terms: str) -> User:
+    """A PRIME, age-verified member who accepted the terms (version ``terms``): one who may book."""
     u = await users.register(s, telegram_id, now)
     u.is_prime = True
     u.age_verified_at = u.terms_accepted_at = now
-    u.terms_version = Settings().terms_version
+    u.terms_version = terms
     return u
 
 
