@@ -1,6 +1,7 @@
 """Signed Stripe webhooks for the load generator: pending payments seeded through the services,
 ``checkout.session.completed`` events signed with the ``stripe`` package, the raw-insert anchor and
-the exactly-once check.
+the exactly-once check. The completed checkout session is the event that pays a booking here:
+``payment_intent.*`` events are acknowledged and ignored by the Stripe provider.
 
 The server gets the same webhook secret (``SERVER_ENV``) and an API base nobody answers: a webhook
 makes no outgoing call, and a checkout here is written by the services without asking Stripe.
