@@ -49,4 +49,4 @@ bench: install
 	$(BIN)/python -m bench.worker_bench
 	$(BIN)/python -m bench.bot_bench
 	$(BIN)/python -m bench.matching_bench
-	$(BIN)/python -m bench.loadgen --seconds 4
+	$(BIN)/python -m bench.loadgen --seconds 4 --pg-workers 2,4

@@ -181,7 +181,9 @@ async def overlaps(url: str) -> tuple[int, int]:
     return len(rows), bad
 
 
-def start_server(url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, port: int, workers: int = 1, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         {
@@ -194,6 +196,7 @@ def start_server(url: str, port: int, workers: int = 1) -> subprocess.Popen[byte
         }
     )
     env.pop("PNPLIVE_REDIS_URL")
+    env.update(extra_env or {})
     return subprocess.Popen(
         [
             sys.executable,
