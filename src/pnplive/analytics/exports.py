@@ -20,9 +20,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import Select, select
 
 from pnplive.analytics.service import Scope
@@ -264,6 +261,12 @@ async def csv_chunks(db: Database, export: Export, scope: Scope) -> AsyncIterato
 
 async def xlsx_file(db: Database, export: Export, scope: Scope) -> Path:
     """The export as an .xlsx file in a temporary location (the caller removes it)."""
+    # Imported here: openpyxl (and the numpy it loads) is ~30 MB that every API process would
+    # otherwise carry for a file few requests ask for.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(export.name)
     bold = Font(bold=True)
