@@ -221,9 +221,16 @@ async def check_access(
     performer: Performer,
     rules: BookingRules,
     has_availability: bool,
+    is_performer: bool | None = None,
 ) -> None:
-    """Raise ``AccessDenied`` with the first failing access rule (F-ACC-1)."""
-    is_performer = bool(await session.scalar(select(exists().where(Performer.user_id == user.id))))
+    """Raise ``AccessDenied`` with the first failing access rule (F-ACC-1).
+
+    ``is_performer``: whether the user has a performer account, when the caller has just
+    looked (the API's sign-in does); else it is looked up here."""
+    if is_performer is None:
+        is_performer = bool(
+            await session.scalar(select(exists().where(Performer.user_id == user.id)))
+        )
     denial = booking_denial(
         UserFacts(
             age_verified=user.age_verified_at is not None,
@@ -327,8 +334,11 @@ async def place_hold(
     now: datetime,
     rules: BookingRules,
     call_type: str = "video",
+    is_performer: bool | None = None,
 ) -> Booking:
-    """Hold a slot for ``user`` (F-AV-5): replaces the user's previous hold; DB-guarded."""
+    """Hold a slot for ``user`` (F-AV-5): replaces the user's previous hold; DB-guarded.
+
+    ``is_performer``: see ``check_access``."""
     srules = slot_rules(performer, duration, rules)
     occ = occupied(start_at, srules)
     await lock_performer(session, performer.id)
@@ -339,7 +349,7 @@ async def place_hold(
     has_availability = bool(schedule.weekly) or bool(schedule.extra)
     if not has_availability:
         has_availability = await avail_repo.has_availability(session, performer.id, now)
-    await check_access(session, user, performer, rules, has_availability)
+    await check_access(session, user, performer, rules, has_availability, is_performer)
     check_call(performer, duration, call_type)
     busy = await _occupancy(session, performer.id, occ.start, occ.end, now, user.id)
     problem = slot_problem(schedule, srules, busy, now, start_at)

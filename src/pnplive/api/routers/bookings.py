@@ -96,6 +96,8 @@ async def create_booking(
             now=now,
             rules=rules,
             call_type=body.call_type.value,
+            # Sign-in has just looked up the member's performer account.
+            is_performer=principal.performer is not None,
         )
         if body.accept_rules:
             await bookings.confirm_hold(session, b, now=now, rules=rules, actor_id=user.id)
