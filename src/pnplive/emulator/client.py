@@ -79,7 +79,7 @@ class ChatClient(Person):
         self,
         predicate: Callable[[Message], bool] = lambda m: True,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109 (a deadline over many waits)
+        timeout: float = 10.0,  # noqa: ASYNC109 (a deadline over many waits; busy CI machines)
     ) -> Message:
         """The first bot message, new or edited since the last action, matching ``predicate``."""
         deadline = self.emulator.monotonic() + timeout
