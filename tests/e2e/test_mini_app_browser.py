@@ -23,6 +23,7 @@ from pnplive.kit.db import Database
 from pnplive.user.models import User
 from tests.e2e.conftest import (
     FREE,
+    PERFORMER,
     PERSONAS,
     PRIME,
     PRIME_ES,
@@ -234,6 +235,17 @@ async def test_a_member_moves_then_cancels_a_call_in_the_mini_app(
             await app.locator("#notice.ok").wait_for(timeout=WAIT)
             assert "Moved to" in await app.locator("#notice").inner_text()
             await shot(app, "mini-app-moved")
+
+            # The performer's Mini App lists their calls, at the new time, in their zone.
+            luna = await context.new_page()
+            await luna.goto(await menu_app(stack, PERFORMER))
+            call = luna.locator(f"#calls .booking[data-id='{booking_id}']")
+            await call.wait_for(timeout=WAIT)
+            assert not await luna.locator("#tab-browse").is_visible()
+            await call.click()
+            await luna.locator("#booking").wait_for(timeout=WAIT)
+            assert await luna.locator("#cancel").count() == 0  # members cancel their own
+            await shot(luna, "mini-app-performer-call")
 
             await app.locator("#cancel").click()
             await app.locator("#notice.ok").filter(has_text="Cancelled").wait_for(timeout=WAIT)

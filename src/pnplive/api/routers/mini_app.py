@@ -35,6 +35,7 @@ TEXTS = {
     "restricted": N_("bot.menu.restricted"),
     "tab_browse": N_("app.tab.browse"),
     "tab_mine": N_("app.tab.mine"),
+    "tab_calls": N_("app.tab.calls"),
     "search": N_("app.search"),
     "online_only": N_("bot.book.online_only"),
     "everyone": N_("bot.book.everyone"),

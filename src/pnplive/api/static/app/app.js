@@ -118,7 +118,9 @@
     }).format(new Date(isoDay + "T12:00:00Z"));
   }
 
-  function when(iso) {
+  // An instant in ``zone`` (the member's by default; a booking's own view names its reader's).
+  function when(iso, zone) {
+    const tz = zone || S.zone;
     const text = new Intl.DateTimeFormat(S.lang, {
       weekday: "short",
       day: "numeric",
@@ -126,9 +128,9 @@
       hour: "2-digit",
       minute: "2-digit",
       hour12: false,
-      timeZone: S.zone,
+      timeZone: tz,
     }).format(new Date(iso));
-    return text + " (" + S.zone + ")";
+    return text + " (" + tz + ")";
   }
 
   function clockTime(iso) {
@@ -187,9 +189,11 @@
     }
   }
 
+  const HOMES = { browse: () => browse, mine: () => mine, calls: () => calls };
+
   function home(tab) {
     S.tab = tab;
-    S.stack = [[tab === "mine" ? mine : browse, []]];
+    S.stack = [[HOMES[tab](), []]];
     render();
   }
 
@@ -571,7 +575,7 @@
         "button",
         { type: "button", class: "booking", "data-id": b.id, onclick: () => go(detail, b.id) },
         h("strong", {}, b.performer.display_name),
-        h("span", {}, when(b.start_at)),
+        h("span", {}, when(b.start_at, b.local.timezone)),
         h("span", { class: "status " + b.status }, T.status[b.status] || b.status),
       );
     show(
@@ -584,24 +588,49 @@
     );
   }
 
+  // A performer's own calls (their bookings are made by members; the bot and the dashboard
+  // run the rest of their work).
+  async function calls() {
+    const upcoming = await api("GET", "/api/model/me/bookings?when=upcoming&limit=50");
+    show(
+      h("h2", {}, T.tab_calls),
+      upcoming.items.length
+        ? h(
+            "div",
+            { class: "list", id: "calls" },
+            upcoming.items.map((b) =>
+              h(
+                "button",
+                { type: "button", class: "booking", "data-id": b.id, onclick: () => go(detail, b.id) },
+                h("strong", {}, when(b.start_at, b.local.timezone)),
+                h("span", {}, fill(T.duration_price, { minutes: b.duration_minutes, price: b.price.formatted })),
+                h("span", { class: "status " + b.status }, T.status[b.status] || b.status),
+              ),
+            ),
+          )
+        : h("p", { class: "muted" }, T.mine_empty),
+    );
+  }
+
   async function detail(id) {
     const b = await api("GET", "/api/bookings/" + id);
     const actions = [];
     if (b.call && b.call.join_url) {
       actions.push(h("button", { type: "button", class: "primary", id: "join", onclick: () => openExternal(b.call.join_url) }, T.join));
     } else if (b.call && ["confirmed"].includes(b.status)) {
-      actions.push(h("p", { class: "muted" }, fill(T.join_opens, { time: when(b.call.opens_at) })));
+      actions.push(h("p", { class: "muted" }, fill(T.join_opens, { time: when(b.call.opens_at, b.local.timezone) })));
     }
-    if (b.status === "held" || b.status === "pending_payment") {
+    const own = S.me.performer_id === null || S.me.performer_id === undefined;
+    if (own && (b.status === "held" || b.status === "pending_payment")) {
       actions.push(h("button", { type: "button", class: "primary", id: "pay", onclick: () => go(paying, b.id) }, fill(T.pay_now, { price: b.price.formatted })));
     }
-    if (b.status === "confirmed") {
+    if (own && b.status === "confirmed") {
       actions.push(
         h("button", { type: "button", class: "secondary", id: "reschedule", onclick: () => go(calendar, b.duration_minutes, b, null) }, T.reschedule),
         h("button", { type: "button", class: "secondary", id: "ics", onclick: () => downloadIcs(b) }, T.ics),
       );
     }
-    if (["held", "pending_payment", "confirmed"].includes(b.status)) {
+    if (own && ["held", "pending_payment", "confirmed"].includes(b.status)) {
       actions.push(h("button", { type: "button", class: "danger", id: "cancel", onclick: () => cancel(b) }, T.cancel));
     }
     show(
@@ -609,7 +638,7 @@
       h(
         "div",
         { class: "card", id: "booking" },
-        h("p", {}, when(b.start_at)),
+        h("p", {}, when(b.start_at, b.local.timezone)),
         h("p", {}, fill(T.duration_price, { minutes: b.duration_minutes, price: b.price.formatted })),
         h("p", { class: "status " + b.status, id: "status" }, T.status[b.status] || b.status),
       ),
@@ -674,6 +703,7 @@
     document.getElementById("heading").textContent = T.title;
     document.getElementById("tab-browse").textContent = T.tab_browse;
     document.getElementById("tab-mine").textContent = T.tab_mine;
+    document.getElementById("tab-calls").textContent = T.tab_calls;
     document.getElementById("back").textContent = "‹ " + T.back;
   }
 
@@ -685,7 +715,12 @@
       return;
     }
     document.getElementById("tabs").hidden = false;
-    home(S.tab);
+    const performer = me.performer_id !== null && me.performer_id !== undefined;
+    // Performers do not book: their tab is their own calls.
+    document.getElementById("tab-browse").hidden = performer;
+    document.getElementById("tab-mine").hidden = performer;
+    document.getElementById("tab-calls").hidden = !performer;
+    home(performer ? "calls" : S.tab);
   }
 
   async function boot() {
