@@ -426,3 +426,39 @@ async def test_a_provider_outage_answers_502_and_the_booking_stays_payable(
         f"/api/bookings/{booking_id}/pay", json={"provider": "sandbox"}, headers=member
     )
     assert again.status_code == 200, again.text
+
+
+WEBHOOK_BUDGET = 16  # statements to verify and apply a payment's completion (20 before)
+
+
+async def test_a_payment_webhook_is_applied_in_few_statements(
+    client: httpx.AsyncClient, world: World, clock: FrozenClock, db: Database
+) -> None:
+    from tests.api.test_statement_counts import counting
+    from tests.payment.signers import session_object
+
+    booking_id = await book(client, world, clock, "count-1")
+    member = world.headers("other_prime")
+    with respx_stripe():
+        checkout = (
+            await client.post(
+                f"/api/bookings/{booking_id}/pay", json={"provider": "stripe"}, headers=member
+            )
+        ).json()
+    p = await support.payment(db, checkout["payment_id"])
+    body = stripe_event("checkout.session.completed", session_object(p))
+    headers = {**stripe_sign(body, clock.now()), "Content-Type": "application/json"}
+    with counting(db) as c:
+        r = await client.post("/webhooks/stripe", content=body, headers=headers)
+    assert r.status_code == 200 and r.json()["outcomes"] == ["confirmed"], r.text
+    assert 0 < len(c.statements) <= WEBHOOK_BUDGET, c.statements
+    # The inbox row says what happened, and to which payment.
+    from sqlalchemy import select
+
+    from pnplive.payment.models import WebhookEvent
+
+    async with db.reading() as s:
+        [inbox] = (await s.scalars(select(WebhookEvent))).all()
+    assert (inbox.outcome, inbox.payment_id) == ("confirmed", p.id)
+    details = await client.get(f"/api/bookings/{booking_id}", headers=member)
+    assert details.json()["status"] == "confirmed"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -390,13 +390,18 @@ async def handle_event(
     if inbox_id is None:
         return EventResult("duplicate", duplicate=True)
     result = await _apply(session, event, now)
-    inbox = await session.get(WebhookEvent, inbox_id)
-    assert inbox is not None
-    inbox.outcome = result.outcome[:64]
+    # The inbox row's outcome and payment, in one statement (no read of the row first).
+    values: dict[str, Any] = {"outcome": result.outcome[:64]}
     if result.payment_id:
-        inbox.payment_id = await session.scalar(
-            select(Payment.id).where(Payment.public_id == result.payment_id)
+        values["payment_id"] = (
+            select(Payment.id).where(Payment.public_id == result.payment_id).scalar_subquery()
         )
+    await session.execute(
+        update(WebhookEvent)
+        .where(WebhookEvent.id == inbox_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     return result
 
 
@@ -503,10 +508,9 @@ async def _paid(
         return EventResult("flagged", **ids)
     payment.status = PaymentStatus.PAID.value
     await ledger.record_payment(session, payment, booking, now)
-    # Same lock order as placing a hold (performer, then rows), so a late payment re-taking
-    # its cells never deadlocks with a hold on the same performer (PostgreSQL).
-    await lock_performer(session, booking.performer_id)
-    booking = await lock_booking(session, booking.id)
+    # The caller (``_apply``) holds the performer's lock and the booking's row, taken in the
+    # order a hold takes them, so a late payment re-taking its cells never deadlocks with a
+    # hold on the same performer (PostgreSQL).
     outcome = await bookings.apply_payment(
         session, booking, now=now, reason=f"paid via {payment.provider}"
     )
