@@ -113,12 +113,18 @@ async def test_a_member_books_and_pays_in_the_mini_app(
             start = await first_time.get_attribute("data-start")
             await first_time.click()
 
+            # The time is held first (F-BK-1), then the rules, then the summary.
+            await app.locator("#rules").wait_for(timeout=WAIT)
+            async with db.reading() as s:
+                [held] = (await s.scalars(select(Booking))).all()
+            assert held.status == "held" and held.rules_accepted_at is None
+            await shot(app, "mini-app-rules")
+            await app.locator("#accept-rules").click()
             await app.locator("#summary").wait_for(timeout=WAIT)
             assert "$90.00" in await app.locator("#summary").inner_text()
-            assert await app.locator("#hold").is_disabled()  # the rules come first
-            await app.locator("#accept-rules").check()
+            assert "(UTC)" in await app.locator("#summary").inner_text()
             await shot(app, "mini-app-summary")
-            await app.locator("#hold").click()
+            await app.locator("#confirm").click()
 
             await app.locator("#methods").wait_for(timeout=WAIT)
             await shot(app, "mini-app-pay")
@@ -183,7 +189,7 @@ async def test_the_mini_app_speaks_spanish_and_asks_a_new_member_first(
             await free.locator("#times button").first.click()
             await free.locator("#upgrade").wait_for(timeout=WAIT)
             assert "PRIME" in await free.locator("#upgrade").inner_text()
-            assert await free.locator("#hold").count() == 0
+            assert await free.locator("#confirm").count() == 0
 
             # Drawn in the Telegram client's colours (a dark theme here).
             launch = await menu_app(stack, PRIME_ES)

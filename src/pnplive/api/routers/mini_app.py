@@ -56,7 +56,7 @@ TEXTS = {
     "summary": N_("app.summary"),
     "rules_text": N_("bot.rules.text"),
     "rules_accept": N_("bot.rules.accept"),
-    "hold_pay": N_("app.hold_pay"),
+    "confirm_pay": N_("app.confirm_pay"),
     "upgrade_text": N_("bot.upgrade.text"),
     "upgrade_cta": N_("bot.upgrade.cta"),
     "upgrade_ask": N_("bot.upgrade.ask_admin"),

@@ -425,7 +425,7 @@
             slots.map((s) =>
               h(
                 "button",
-                { type: "button", class: "choice", "data-start": s.start, onclick: () => (moving ? moveTo(moving, s) : go(summary, minutes, found, s)) },
+                { type: "button", class: "choice", "data-start": s.start, onclick: (e) => (moving ? moveTo(moving, s) : hold(minutes, s, e.currentTarget)) },
                 s.local_start.slice(11, 16),
               ),
             ),
@@ -446,34 +446,62 @@
     ];
   }
 
-  function summary(minutes, found, slot) {
-    const p = S.performer;
-    if (!S.me.is_prime && !config.pay_per_call) {
-      show(h("h2", {}, T.summary), upgrade());
-      return;
+  // F-BK-1: the time is held first, then the rules are read and accepted, then the summary is
+  // confirmed; the booking then awaits its payment.
+  async function hold(minutes, slot, button) {
+    if (!S.me.is_prime && !config.pay_per_call) return go(upgradeScreen);
+    button.disabled = true;
+    try {
+      const booking = await api(
+        "POST",
+        "/api/bookings",
+        { performer_id: S.performer.id, start: slot.start, duration: minutes, accept_rules: false },
+        { "Idempotency-Key": newKey() },
+      );
+      go(rules, booking.id);
+    } catch (err) {
+      button.disabled = false;
+      if (err.code === "slot_taken" || err.code === "slot_unavailable") {
+        back(); // the month again, fresh from the server
+        notice(T.taken, "bad");
+      } else if (err.code === "prime_required") {
+        go(upgradeScreen);
+      } else {
+        failed(err);
+      }
     }
-    const key = newKey(); // one per intended booking: a second tap replays the first answer
-    const accept = h("input", { type: "checkbox", id: "accept-rules" });
-    const hold = h("button", { type: "button", class: "primary", id: "hold", disabled: true }, T.hold_pay);
-    accept.addEventListener("change", () => (hold.disabled = !accept.checked));
-    hold.addEventListener("click", async () => {
-      hold.disabled = true;
+  }
+
+  function upgradeScreen() {
+    show(h("h2", {}, T.summary), upgrade());
+  }
+
+  function rules(bookingId) {
+    show(
+      h("p", { class: "rules card", id: "rules" }, T.rules_text),
+      h("button", { type: "button", class: "primary", id: "accept-rules", onclick: () => go(summary, bookingId) }, T.rules_accept),
+    );
+  }
+
+  async function summary(bookingId) {
+    const b = await api("GET", "/api/bookings/" + bookingId);
+    if (b.status !== "held") return replace(paying, bookingId);
+    const confirm = h("button", { type: "button", class: "primary", id: "confirm" }, T.confirm_pay);
+    confirm.addEventListener("click", async () => {
+      confirm.disabled = true;
       try {
-        const booking = await api(
-          "POST",
-          "/api/bookings",
-          { performer_id: p.id, start: slot.start, duration: minutes, accept_rules: true },
-          { "Idempotency-Key": key },
-        );
-        replace(paying, booking.id);
+        await api("POST", "/api/bookings/" + bookingId + "/confirm", { accept_rules: true });
+        S.stack.splice(S.stack.length - 2, 2); // rules and summary are done with
+        go(paying, bookingId);
       } catch (err) {
-        hold.disabled = false;
-        if (err.code === "slot_taken" || err.code === "slot_unavailable") {
-          back(); // the times again, fresh from the server
-          back();
-          notice(T.taken, "bad");
+        if (err.code === "slot_taken") {
+          // The hold ran out while the member read: the days and times again.
+          S.stack.splice(S.stack.length - 3, 3);
+          render();
+          notice(T.hold_lapsed, "bad");
           return;
         }
+        confirm.disabled = false;
         failed(err);
       }
     });
@@ -482,13 +510,14 @@
       h(
         "div",
         { class: "card", id: "summary" },
-        h("strong", {}, p.display_name),
-        h("p", {}, when(slot.start)),
-        h("p", {}, fill(T.duration_price, { minutes, price: found.price.formatted })),
+        h("strong", {}, b.performer.display_name),
+        h("p", {}, when(b.start_at, b.local.timezone)),
+        h("p", {}, fill(T.duration_price, { minutes: b.duration_minutes, price: b.price.formatted })),
       ),
-      h("p", { class: "rules" }, T.rules_text),
-      h("label", { class: "check" }, accept, " ", T.rules_accept),
-      hold,
+      b.hold_expires_at
+        ? h("p", { class: "muted", id: "held" }, fill(T.held_until, { time: clockTime(b.hold_expires_at) + " (" + S.zone + ")" }))
+        : null,
+      confirm,
     );
   }
 
