@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.api.ratelimit import RateLimited, RateLimiter
+from pnplive.api.slot_cache import SlotCache
 from pnplive.auth import initdata
 from pnplive.auth import tokens as api_tokens
 from pnplive.auth.errors import RoleRequired, Unauthenticated
@@ -63,6 +64,7 @@ __all__ = [
     "get_db",
     "get_session",
     "get_settings_dep",
+    "get_slot_cache",
     "get_video_provider",
     "require_admin",
     "require_performer",
@@ -103,6 +105,11 @@ def get_video_provider(request: Request) -> VideoProvider:
 def get_booking_rules(request: Request) -> BookingRules:
     rules: BookingRules = request.app.state.booking_rules
     return rules
+
+
+def get_slot_cache(request: Request) -> SlotCache:
+    cache: SlotCache = request.app.state.slot_cache
+    return cache
 
 
 def get_rate_limiter(request: Request) -> RateLimiter:
@@ -156,6 +163,7 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 TimingDep = Annotated[CallTiming, Depends(get_call_timing)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 RulesDep = Annotated[BookingRules, Depends(get_booking_rules)]
+SlotCacheDep = Annotated[SlotCache, Depends(get_slot_cache)]
 
 
 # --- who is calling ----------------------------------------------------------------------------

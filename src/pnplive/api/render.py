@@ -63,6 +63,44 @@ def _local(
     return found
 
 
+def slot_texts(starts: Iterable[datetime], duration: int, zone: ZoneInfo) -> list[tuple[date, str]]:
+    """Each slot as JSON, with its day in ``zone``."""
+    step = timedelta(minutes=duration)
+    local_cache = _local_text.setdefault(zone.key, {})
+    out = []
+    for t in starts:
+        end = t + step
+        day, local_start = _local(t, zone, local_cache)
+        # ISO datetimes need no JSON escaping; a zero offset is "Z", as pydantic writes it.
+        out.append(
+            (
+                day,
+                f'{{"start":"{_utc(t)}","end":"{_utc(end)}","local_start":"{local_start}",'
+                f'"local_end":"{_local(end, zone, local_cache)[1]}"}}',
+            )
+        )
+    return out
+
+
+def day_json(day: date, slots: str) -> str:
+    """One ``DaySlots``; ``slots`` is the slots' JSON, comma-separated."""
+    return f'{{"day":"{day.isoformat()}","slots":[{slots}]}}'
+
+
+def availability_document(
+    performer_id: int, duration: int, zone: ZoneInfo, price: s.MoneyOut, days: Iterable[str]
+) -> str:
+    """``AvailabilityOut`` around the days' JSON."""
+    head = {
+        "performer_id": performer_id,
+        "duration": duration,
+        "timezone": zone.key,
+        "price": price.model_dump(mode="json"),
+    }
+    text = ",".join(days)
+    return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + f',"days":[{text}]}}'
+
+
 def availability_json(
     performer_id: int,
     duration: int,
@@ -74,30 +112,15 @@ def availability_json(
 ) -> str:
     """``AvailabilityOut`` as JSON, written in one pass: up to ~1,400 slots, where one pydantic
     object per slot cost most of the request. The tests hold it equal to the models' JSON."""
-    step = timedelta(minutes=duration)
     by_day: dict[date, list[str]] = {}
-    local_cache = _local_text.setdefault(zone.key, {})
-    for t in starts:
-        end = t + step
-        day, local_start = _local(t, zone, local_cache)
-        # ISO datetimes need no JSON escaping; a zero offset is "Z", as pydantic writes it.
-        by_day.setdefault(day, []).append(
-            f'{{"start":"{_utc(t)}","end":"{_utc(end)}","local_start":"{local_start}",'
-            f'"local_end":"{_local(end, zone, local_cache)[1]}"}}'
-        )
+    for day, text in slot_texts(starts, duration, zone):
+        by_day.setdefault(day, []).append(text)
     days = []
     day = first
     while day <= last:
-        days.append(f'{{"day":"{day.isoformat()}","slots":[{",".join(by_day.get(day, ()))}]}}')
+        days.append(day_json(day, ",".join(by_day.get(day, ()))))
         day += timedelta(days=1)
-    head = {
-        "performer_id": performer_id,
-        "duration": duration,
-        "timezone": zone.key,
-        "price": price.model_dump(mode="json"),
-    }
-    slots = ",".join(days)
-    return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + f',"days":[{slots}]}}'
+    return availability_document(performer_id, duration, zone, price, days)
 
 
 def card(p: Performer) -> s.PerformerCard:
