@@ -53,7 +53,8 @@ def test_a_read_keeps_only_starts_in_the_window_and_renders_like_the_engine() ->
     price = render.money(100, "USD")
     kept = [t for t in starts if earliest <= t < latest]
     assert kept == hours(10, 20, 30)
-    got = render.availability_document(7, 30, UTC_ZONE, price, entry.days_json(earliest, latest))
+    head = render.availability_head(7, 30, "UTC", 100, "USD")
+    got = render.availability_document(head, entry.days_json(earliest, latest))
     assert got == render.availability_json(7, 30, UTC_ZONE, price, FIRST, LAST, kept)
 
 

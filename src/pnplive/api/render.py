@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from pnplive.api import schemas as s
@@ -87,18 +88,24 @@ def day_json(day: date, slots: str) -> str:
     return f'{{"day":"{day.isoformat()}","slots":[{slots}]}}'
 
 
-def availability_document(
-    performer_id: int, duration: int, zone: ZoneInfo, price: s.MoneyOut, days: Iterable[str]
+@lru_cache(maxsize=4096)
+def availability_head(
+    performer_id: int, duration: int, zone: str, amount: int, currency: str
 ) -> str:
-    """``AvailabilityOut`` around the days' JSON."""
+    """``AvailabilityOut`` up to its days' list; memoised, since formatting money for the
+    locale costs more than serving a cached answer's slots."""
     head = {
         "performer_id": performer_id,
         "duration": duration,
-        "timezone": zone.key,
-        "price": price.model_dump(mode="json"),
+        "timezone": zone,
+        "price": money(amount, currency).model_dump(mode="json"),
     }
-    text = ",".join(days)
-    return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + f',"days":[{text}]}}'
+    return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"days":['
+
+
+def availability_document(head: str, days: Iterable[str]) -> str:
+    """``AvailabilityOut`` from its head and its days' JSON."""
+    return f"{head}{','.join(days)}]}}"
 
 
 def availability_json(
@@ -120,7 +127,8 @@ def availability_json(
     while day <= last:
         days.append(day_json(day, ",".join(by_day.get(day, ()))))
         day += timedelta(days=1)
-    return availability_document(performer_id, duration, zone, price, days)
+    head = availability_head(performer_id, duration, zone.key, price.amount, price.currency)
+    return availability_document(head, days)
 
 
 def card(p: Performer) -> s.PerformerCard:

@@ -201,10 +201,10 @@ async def availability(
         )
     # Notice and horizon at read time: the clock moves them without any write.
     earliest, latest = bookable_window(now, srules)
-    price = render.money(p.price_per_minute * minutes, p.currency)
-    body = render.availability_document(
-        p.id, minutes, zone, price, sheet.days_json(earliest, latest)
+    head = render.availability_head(
+        p.id, minutes, zone.key, p.price_per_minute * minutes, p.currency
     )
+    body = render.availability_document(head, sheet.days_json(earliest, latest))
     return Response(body, media_type="application/json")
 
 
