@@ -12,17 +12,19 @@ own freshness on each read:
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pnplive.api import render
 from pnplive.catalog.slot_sheet import SlotSheet
 
 MAX_ENTRIES = 2048
-# Bounds memory too: a slot's JSON is ~150 bytes, so about 45 MB at most.
-MAX_SLOTS = 300_000
+MAX_SLOTS = 300_000  # bounds memory too: about 50 MB
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,21 +43,38 @@ class SheetKey:
     step_minutes: int
 
 
+def _micros(t: datetime) -> int:
+    return (t - EPOCH) // MICROSECOND
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedDay:
     day: date
-    start: int  # the day's slots are pieces[start:end]
-    end: int
-    whole: str  # the day's JSON with all its slots
+    first: int  # the sheet's index of the day's first slot
+    slots: str  # the day's slots as JSON, comma-separated
+    offsets: array[int]  # where each slot's JSON begins in ``slots``
+
+    def json(self, lo: int, hi: int) -> str:
+        """The day's JSON with only the sheet's slots lo..hi-1."""
+        n = len(self.offsets)
+        a, b = max(lo - self.first, 0), min(hi - self.first, n)
+        if a == 0 and b == n:
+            return render.day_json(self.day, self.slots)
+        if a >= b:
+            return render.day_json(self.day, "")
+        end = self.offsets[b] - 1 if b < n else len(self.slots)  # a comma precedes slot b
+        return render.day_json(self.day, self.slots[self.offsets[a] : end])
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedSheet:
+    """The rendered slots of whole days. Each slot is kept once, as text within its day's text;
+    starts as integers (microseconds since the epoch): about 170 bytes a slot."""
+
     version: int
     computed_at: datetime
     fresh_until: datetime | None
-    starts: list[datetime]
-    pieces: list[str]
+    starts: array[int]
     days: list[RenderedDay]
 
     @classmethod
@@ -71,15 +90,18 @@ class RenderedSheet:
         last: date,
     ) -> RenderedSheet:
         texts = render.slot_texts(sheet.starts, duration, zone)
-        pieces = [text for _day, text in texts]
         days, i, day = [], 0, first
         while day <= last:
-            a = i
+            a, offsets, length = i, array("l"), 0
             while i < len(texts) and texts[i][0] == day:
+                offsets.append(length)
+                length += len(texts[i][1]) + 1
                 i += 1
-            days.append(RenderedDay(day, a, i, render.day_json(day, ",".join(pieces[a:i]))))
+            slots = ",".join(text for _day, text in texts[a:i])
+            days.append(RenderedDay(day, a, slots, offsets))
             day += timedelta(days=1)
-        return cls(version, now, sheet.fresh_until, list(sheet.starts), pieces, days)
+        starts = array("q", (_micros(t) for t in sheet.starts))
+        return cls(version, now, sheet.fresh_until, starts, days)
 
     def serves(self, version: int, now: datetime) -> bool:
         # A clock that went back could see a lapsed hold live again: recompute.
@@ -89,16 +111,9 @@ class RenderedSheet:
 
     def days_json(self, earliest: datetime, latest: datetime) -> list[str]:
         """Each day's JSON with only the slots starting in [earliest, latest)."""
-        lo = bisect.bisect_left(self.starts, earliest)
-        hi = bisect.bisect_left(self.starts, latest)
-        out = []
-        for d in self.days:
-            if lo <= d.start and d.end <= hi:
-                out.append(d.whole)
-            else:
-                part = self.pieces[max(d.start, lo) : min(d.end, hi)]
-                out.append(render.day_json(d.day, ",".join(part)))
-        return out
+        lo = bisect.bisect_left(self.starts, _micros(earliest))
+        hi = bisect.bisect_left(self.starts, _micros(latest))
+        return [d.json(lo, hi) for d in self.days]
 
 
 class SlotCache:
