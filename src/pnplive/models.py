@@ -1,7 +1,12 @@
 """Every ORM model, imported once so the metadata is complete (Alembic, tests)."""
 
 from pnplive.auth.models import ApiToken, LoginLink
-from pnplive.availability.models import BlockedInterval, ExtraAvailability, WeeklyRule
+from pnplive.availability.models import (
+    AvailabilityVersion,
+    BlockedInterval,
+    ExtraAvailability,
+    WeeklyRule,
+)
 from pnplive.booking.idempotency import IdempotencyKey
 from pnplive.booking.models import Booking, BookingEvent, Proposal, SlotCell
 from pnplive.calendar.models import CalendarFeed
@@ -22,6 +27,7 @@ metadata = Base.metadata
 __all__ = [
     "AbuseEvent",
     "ApiToken",
+    "AvailabilityVersion",
     "BlockedInterval",
     "Booking",
     "BookingEvent",

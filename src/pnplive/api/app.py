@@ -40,6 +40,7 @@ from pnplive.api.routers import (
     web_performer,
 )
 from pnplive.api.settings import ApiSettings
+from pnplive.api.slot_cache import SlotCache
 from pnplive.booking.rules import BookingRules
 from pnplive.bot.runner import BotRunner
 from pnplive.config import Settings, get_settings
@@ -154,6 +155,7 @@ def create_app(
     app.state.call_timing = CallTiming.of(video_settings)
     app.state.video_provider = video or video_registry.build(video_settings)
     app.state.known_members = KnownMembers()
+    app.state.slot_cache = SlotCache()
     # SQLite runs one write transaction at a time: requests queue for it in this process.
     app.state.write_lock = asyncio.Lock() if database.dialect == "sqlite" else None
     app.state.rate_limiter = RateLimiter(

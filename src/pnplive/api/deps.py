@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pnplive.api.ratelimit import RateLimited, RateLimiter
+from pnplive.api.slot_cache import SlotCache
 from pnplive.auth import initdata
 from pnplive.auth import tokens as api_tokens
 from pnplive.auth.errors import RoleRequired, Unauthenticated
@@ -63,6 +64,7 @@ __all__ = [
     "get_db",
     "get_session",
     "get_settings_dep",
+    "get_slot_cache",
     "get_video_provider",
     "require_admin",
     "require_performer",
@@ -103,6 +105,11 @@ def get_video_provider(request: Request) -> VideoProvider:
 def get_booking_rules(request: Request) -> BookingRules:
     rules: BookingRules = request.app.state.booking_rules
     return rules
+
+
+def get_slot_cache(request: Request) -> SlotCache:
+    cache: SlotCache = request.app.state.slot_cache
+    return cache
 
 
 def get_rate_limiter(request: Request) -> RateLimiter:
@@ -152,10 +159,33 @@ async def commit_so_far(request: Request, session: AsyncSession) -> None:
     _release_write_lock(request)
 
 
-ClockDep = Annotated[Clock, Depends(get_clock)]
-TimingDep = Annotated[CallTiming, Depends(get_call_timing)]
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-RulesDep = Annotated[BookingRules, Depends(get_booking_rules)]
+# FastAPI runs a plain ``def`` dependency in a worker thread: one thread hop per getter and
+# request, for reading an attribute. As coroutines they run in place.
+async def _clock(request: Request) -> Clock:
+    return get_clock(request)
+
+
+async def _call_timing(request: Request) -> CallTiming:
+    return get_call_timing(request)
+
+
+async def _settings(request: Request) -> Settings:
+    return get_settings_dep(request)
+
+
+async def _booking_rules(request: Request) -> BookingRules:
+    return get_booking_rules(request)
+
+
+async def _slot_cache(request: Request) -> SlotCache:
+    return get_slot_cache(request)
+
+
+ClockDep = Annotated[Clock, Depends(_clock)]
+TimingDep = Annotated[CallTiming, Depends(_call_timing)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+RulesDep = Annotated[BookingRules, Depends(_booking_rules)]
+SlotCacheDep = Annotated[SlotCache, Depends(_slot_cache)]
 
 
 # --- who is calling ----------------------------------------------------------------------------

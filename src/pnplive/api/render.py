@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from pnplive.api import schemas as s
@@ -63,6 +64,50 @@ def _local(
     return found
 
 
+def slot_texts(starts: Iterable[datetime], duration: int, zone: ZoneInfo) -> list[tuple[date, str]]:
+    """Each slot as JSON, with its day in ``zone``."""
+    step = timedelta(minutes=duration)
+    local_cache = _local_text.setdefault(zone.key, {})
+    out = []
+    for t in starts:
+        end = t + step
+        day, local_start = _local(t, zone, local_cache)
+        # ISO datetimes need no JSON escaping; a zero offset is "Z", as pydantic writes it.
+        out.append(
+            (
+                day,
+                f'{{"start":"{_utc(t)}","end":"{_utc(end)}","local_start":"{local_start}",'
+                f'"local_end":"{_local(end, zone, local_cache)[1]}"}}',
+            )
+        )
+    return out
+
+
+def day_json(day: date, slots: str) -> str:
+    """One ``DaySlots``; ``slots`` is the slots' JSON, comma-separated."""
+    return f'{{"day":"{day.isoformat()}","slots":[{slots}]}}'
+
+
+@lru_cache(maxsize=4096)
+def availability_head(
+    performer_id: int, duration: int, zone: str, amount: int, currency: str
+) -> str:
+    """``AvailabilityOut`` up to its days' list; memoised, since formatting money for the
+    locale costs more than serving a cached answer's slots."""
+    head = {
+        "performer_id": performer_id,
+        "duration": duration,
+        "timezone": zone,
+        "price": money(amount, currency).model_dump(mode="json"),
+    }
+    return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"days":['
+
+
+def availability_document(head: str, days: Iterable[str]) -> str:
+    """``AvailabilityOut`` from its head and its days' JSON."""
+    return f"{head}{','.join(days)}]}}"
+
+
 def availability_json(
     performer_id: int,
     duration: int,
@@ -74,30 +119,16 @@ def availability_json(
 ) -> str:
     """``AvailabilityOut`` as JSON, written in one pass: up to ~1,400 slots, where one pydantic
     object per slot cost most of the request. The tests hold it equal to the models' JSON."""
-    step = timedelta(minutes=duration)
     by_day: dict[date, list[str]] = {}
-    local_cache = _local_text.setdefault(zone.key, {})
-    for t in starts:
-        end = t + step
-        day, local_start = _local(t, zone, local_cache)
-        # ISO datetimes need no JSON escaping; a zero offset is "Z", as pydantic writes it.
-        by_day.setdefault(day, []).append(
-            f'{{"start":"{_utc(t)}","end":"{_utc(end)}","local_start":"{local_start}",'
-            f'"local_end":"{_local(end, zone, local_cache)[1]}"}}'
-        )
+    for day, text in slot_texts(starts, duration, zone):
+        by_day.setdefault(day, []).append(text)
     days = []
     day = first
     while day <= last:
-        days.append(f'{{"day":"{day.isoformat()}","slots":[{",".join(by_day.get(day, ()))}]}}')
+        days.append(day_json(day, ",".join(by_day.get(day, ()))))
         day += timedelta(days=1)
-    head = {
-        "performer_id": performer_id,
-        "duration": duration,
-        "timezone": zone.key,
-        "price": price.model_dump(mode="json"),
-    }
-    slots = ",".join(days)
-    return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + f',"days":[{slots}]}}'
+    head = availability_head(performer_id, duration, zone.key, price.amount, price.currency)
+    return availability_document(head, days)
 
 
 def card(p: Performer) -> s.PerformerCard:

@@ -62,3 +62,19 @@ class ExtraAvailability(Base):
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     end_at: Mapped[datetime] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(String(256), default="")
+
+
+class AvailabilityVersion(Base):
+    """A counter per performer that moves with every committed change to their free time.
+
+    Written only by database triggers (migration ``0020``) on ``weekly_rules``,
+    ``blocked_intervals``, ``extra_availability`` and the occupancy columns of ``bookings``, in
+    the transaction of the change, so no write path can forget it. A cached availability answer
+    is served only while this number is the one it was computed at. No foreign key: the triggers
+    also fire while a performer's rows are deleted. A performer without a row is at version 0.
+    """
+
+    __tablename__ = "availability_versions"
+
+    performer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer)

@@ -283,6 +283,14 @@ def free_slots(
     earliest, latest = bookable_window(now, rules)
     lo = earliest if start is None else max(earliest, start)
     hi = latest if end is None else min(latest, end)
+    return slots_between(schedule, rules, busy, lo, hi)
+
+
+def slots_between(
+    schedule: Schedule, rules: SlotRules, busy: Busy, lo: datetime, hi: datetime
+) -> list[datetime]:
+    """Start times (UTC) of every free slot starting in [lo, hi), whatever the time now: the
+    notice and the horizon are the caller's (``free_slots``, or a cached sheet at read time)."""
     if lo >= hi:
         return []
     length = rules.duration * MINUTE

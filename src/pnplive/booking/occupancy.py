@@ -44,6 +44,25 @@ async def busy_intervals(
     return [Interval(s, e) for s, e in (await session.execute(q)).all()]
 
 
+async def busy_until_lapse(
+    session: AsyncSession, performer_id: int, start: datetime, end: datetime, now: datetime
+) -> tuple[list[Interval], datetime | None]:
+    """``busy_intervals``, and the first instant one of them stops counting without any write
+    (an unpaid booking lapsing), or None: what was busy stays so until then."""
+    q = select(
+        Booking.occupied_start, Booking.occupied_end, Booking.status, Booking.expires_at
+    ).where(
+        Booking.performer_id == performer_id,
+        Booking.occupied_start < end,
+        Booking.occupied_end > start,
+        live_occupancy(now),
+    )
+    rows = (await session.execute(q)).all()
+    unpaid = {s.value for s in UNPAID}
+    lapses = [x for _s, _e, status, x in rows if status in unpaid and x is not None]
+    return [Interval(s, e) for s, e, _st, _x in rows], min(lapses, default=None)
+
+
 async def occupancy(
     session: AsyncSession, performer_id: int, start: datetime, end: datetime
 ) -> list[tuple[int, int, str, datetime | None, datetime, datetime]]:

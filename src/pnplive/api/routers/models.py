@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -15,19 +15,22 @@ from pnplive.api.deps import (
     Principal,
     RulesDep,
     SessionDep,
+    SlotCacheDep,
     UserDep,
     ViewerDep,
     limit_bookings,
 )
 from pnplive.api.idempotent import IdempotencyKeyHeader, run
+from pnplive.api.slot_cache import RenderedSheet, SheetKey
 from pnplive.availability.explain import explain
 from pnplive.availability.matching import Wish
-from pnplive.availability.slots import check_duration, local_day_bounds
+from pnplive.availability.slots import bookable_window, check_duration, local_day_bounds
 from pnplive.booking import service as bookings
 from pnplive.booking.instant import place_instant_hold
 from pnplive.booking.service import slot_rules
 from pnplive.catalog.browse import browse
 from pnplive.catalog.matching import smart_match
+from pnplive.catalog.slot_sheet import SlotSheet, performer_and_version, slot_sheet
 from pnplive.catalog.slots import performer_slots, shortest_duration
 from pnplive.errors import InvalidInput, NotFound
 from pnplive.kit.i18n import language_of
@@ -52,12 +55,15 @@ HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 NEXT_SLOTS = 6
 
 
-async def visible_performer(session: SessionDep, performer_id: int, viewer: Principal) -> Performer:
+def check_visible(p: Performer, viewer: Principal) -> Performer:
     """The performer, if this viewer may see it (hidden or inactive ones only for admins)."""
-    p = await performers.get(session, performer_id)
     if not p.is_bookable and not viewer.is_admin and viewer.performer is not p:
-        raise NotFound("no such performer", performer=performer_id)
+        raise NotFound("no such performer", performer=p.id)
     return p
+
+
+async def visible_performer(session: SessionDep, performer_id: int, viewer: Principal) -> Performer:
+    return check_visible(await performers.get(session, performer_id), viewer)
 
 
 @router.get(
@@ -143,13 +149,17 @@ async def availability(
     viewer: ViewerDep,
     clock: ClockDep,
     rules: RulesDep,
+    cache: SlotCacheDep,
     duration: Annotated[int | None, Query(ge=15, le=120, description="Minutes.")] = None,
     from_: Annotated[date | None, Query(alias="from", description="First day.")] = None,
     to: Annotated[date | None, Query(description="Last day (inclusive).")] = None,
     tz: Tz = None,
 ) -> Response:
     zone = zone_of(tz, viewer.timezone)
-    p = await visible_performer(session, performer_id, viewer)
+    found = await performer_and_version(session, performer_id)
+    if found is None:
+        raise NotFound("no such performer", performer=performer_id)
+    p, version = check_visible(found[0], viewer), found[1]
     minutes = duration if duration is not None else shortest_duration(p)
     if not check_duration(minutes, p.min_duration, p.max_duration):
         raise InvalidInput(
@@ -158,13 +168,43 @@ async def availability(
         )
     now = clock.now()
     first, last = clamp_days(from_, to, local_today(now, zone), rules.horizon_days)
-    found: list[datetime] = []
-    if first <= last:
-        lo = local_day_bounds(zone, first).start
-        hi = local_day_bounds(zone, last).end
-        found = await performer_slots(session, p, slot_rules(p, minutes, rules), now, lo, hi)
-    price = render.money(p.price_per_minute * minutes, p.currency)
-    body = render.availability_json(p.id, minutes, zone, price, first, last, found)
+    srules = slot_rules(p, minutes, rules)
+    key = SheetKey(
+        performer_id=p.id,
+        duration=minutes,
+        first=first,
+        last=last,
+        zone=zone.key,
+        performer_zone=p.timezone,
+        buffer_before=p.buffer_before,
+        buffer_after=p.buffer_after,
+        step_minutes=srules.step_minutes,
+    )
+    sheet = cache.get(key, version, now)
+    if sheet is None:
+        computed = SlotSheet([])
+        if first <= last:
+            lo = local_day_bounds(zone, first).start
+            hi = local_day_bounds(zone, last).end
+            computed = await slot_sheet(session, p, srules, lo, hi, now)
+        sheet = cache.put(
+            key,
+            RenderedSheet.of(
+                computed,
+                version=version,
+                now=now,
+                duration=minutes,
+                zone=zone,
+                first=first,
+                last=last,
+            ),
+        )
+    # Notice and horizon at read time: the clock moves them without any write.
+    earliest, latest = bookable_window(now, srules)
+    head = render.availability_head(
+        p.id, minutes, zone.key, p.price_per_minute * minutes, p.currency
+    )
+    body = render.availability_document(head, sheet.days_json(earliest, latest))
     return Response(body, media_type="application/json")
 
 
