@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,16 +29,20 @@ def chromium() -> str:
     pytest.skip("chromium is not installed; `make test` installs it")
 
 
+async def launch(pw: Any) -> Any:
+    """Debian's chromium, headless, as the browser tests use it."""
+    return await pw.chromium.launch(
+        executable_path=chromium(), args=["--no-sandbox", "--disable-dev-shm-usage"]
+    )
+
+
 async def test_the_chat_page_talks_to_the_bot(
     db: Database, clock: FrozenClock, people: People
 ) -> None:
     from playwright.async_api import async_playwright
 
-    executable = chromium()
     async with running(db, clock, PERSONAS) as stack, async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+        browser = await launch(pw)
         try:
             page = await browser.new_page()
             await page.goto(f"{stack.base}/emulator/")

@@ -32,7 +32,7 @@ from tests.e2e.conftest import (
     paid_booking,
 )
 from tests.e2e.support import Stack, running
-from tests.e2e.test_emulator_browser import chromium
+from tests.e2e.test_emulator_browser import launch
 from tests.e2e.test_web_browser import shot
 
 pytestmark = pytest.mark.asyncio
@@ -66,9 +66,7 @@ async def menu_app(stack: Stack, telegram_id: int) -> str:
 
 
 async def browser_at(pw: Any, clock: FrozenClock) -> tuple[Any, Any]:
-    browser = await pw.chromium.launch(
-        executable_path=chromium(), args=["--no-sandbox", "--disable-dev-shm-usage"]
-    )
+    browser = await launch(pw)
     # A phone in the member's world: the browser's clock is the test's.
     context = await browser.new_context(
         accept_downloads=True, viewport={"width": 390, "height": 844}

@@ -19,7 +19,7 @@ from pnplive.kit.db import Database
 from tests.e2e.conftest import ADMIN, PERFORMER, PERSONAS, PRIME, RIVAL, People, paid_booking
 from tests.e2e.support import running
 from tests.e2e.test_dashboard_link import link_for
-from tests.e2e.test_emulator_browser import ARTIFACTS, chromium
+from tests.e2e.test_emulator_browser import ARTIFACTS, launch
 
 pytestmark = pytest.mark.asyncio
 WEEK = "from=2027-03-01&to=2027-03-07&tz=UTC"
@@ -45,13 +45,10 @@ async def test_an_admin_signs_in_reads_the_charts_cancels_and_exports(
 ) -> None:
     from playwright.async_api import async_playwright
 
-    executable = chromium()
     first = await paid_booking(db, clock, PRIME, people.performer_id, days=3)
     second = await paid_booking(db, clock, RIVAL, people.performer_id, days=4)
     async with running(db, clock, PERSONAS) as stack, async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+        browser = await launch(pw)
         try:
             # A phone-sized window: the pages must be readable there.
             context = await browser.new_context(
@@ -122,13 +119,10 @@ async def test_a_performer_blocks_a_day_and_sees_the_conflict(
 ) -> None:
     from playwright.async_api import async_playwright
 
-    executable = chromium()
     booked = await paid_booking(db, clock, PRIME, people.performer_id, days=3)
     day = (clock.now() + timedelta(days=3)).date().isoformat()
     async with running(db, clock, PERSONAS) as stack, async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+        browser = await launch(pw)
         try:
             page = await browser.new_page(viewport={"width": 420, "height": 900})
             await page.goto(await link_for(stack, PERFORMER))

@@ -16,6 +16,7 @@ from pnplive.booking.models import Booking
 from pnplive.kit.clock import FrozenClock
 from pnplive.kit.db import Database
 from pnplive.payment import refunds
+from pnplive.payment.models import Payment
 from tests.api.support import World, build_world, client_for, make_app, tomorrow_at
 from tests.payment import support
 from tests.payment.signers import stripe_event, stripe_sign
@@ -160,22 +161,33 @@ async def test_the_member_sees_how_their_booking_can_be_paid(
     assert r.status_code == 409 and r.json()["error"]["code"] == "booking_not_payable"
 
 
-async def test_stripe_webhook_over_http_verifies_the_raw_body(
-    client: httpx.AsyncClient, world: World, clock: FrozenClock, db: Database
-) -> None:
-    booking_id = await book(client, world, clock, "e2e-4")
-    member = world.headers("other_prime")
+async def stripe_completion(
+    client: httpx.AsyncClient, world: World, clock: FrozenClock, db: Database, key: str
+) -> tuple[str, Payment, bytes, dict[str, str]]:
+    """A booking with an open Stripe checkout, and the signed completion Stripe would send:
+    (booking id, payment, body, headers)."""
+    from tests.payment.signers import session_object
+
+    booking_id = await book(client, world, clock, key)
     with respx_stripe():
         checkout = (
             await client.post(
-                f"/api/bookings/{booking_id}/pay", json={"provider": "stripe"}, headers=member
+                f"/api/bookings/{booking_id}/pay",
+                json={"provider": "stripe"},
+                headers=world.headers("other_prime"),
             )
         ).json()
     p = await support.payment(db, checkout["payment_id"])
-    from tests.payment.signers import session_object
-
     body = stripe_event("checkout.session.completed", session_object(p))
     headers = {**stripe_sign(body, clock.now()), "Content-Type": "application/json"}
+    return booking_id, p, body, headers
+
+
+async def test_stripe_webhook_over_http_verifies_the_raw_body(
+    client: httpx.AsyncClient, world: World, clock: FrozenClock, db: Database
+) -> None:
+    booking_id, _p, body, headers = await stripe_completion(client, world, clock, db, "e2e-4")
+    member = world.headers("other_prime")
     before = await support.snapshot(db)
     # The same JSON re-serialised (spaces removed) no longer matches the signature.
     compact = body.replace(b": ", b":").replace(b", ", b",")
@@ -435,19 +447,9 @@ async def test_a_payment_webhook_is_applied_in_few_statements(
     client: httpx.AsyncClient, world: World, clock: FrozenClock, db: Database
 ) -> None:
     from tests.api.test_statement_counts import counting
-    from tests.payment.signers import session_object
 
-    booking_id = await book(client, world, clock, "count-1")
+    booking_id, p, body, headers = await stripe_completion(client, world, clock, db, "count-1")
     member = world.headers("other_prime")
-    with respx_stripe():
-        checkout = (
-            await client.post(
-                f"/api/bookings/{booking_id}/pay", json={"provider": "stripe"}, headers=member
-            )
-        ).json()
-    p = await support.payment(db, checkout["payment_id"])
-    body = stripe_event("checkout.session.completed", session_object(p))
-    headers = {**stripe_sign(body, clock.now()), "Content-Type": "application/json"}
     with counting(db) as c:
         r = await client.post("/webhooks/stripe", content=body, headers=headers)
     assert r.status_code == 200 and r.json()["outcomes"] == ["confirmed"], r.text

@@ -98,15 +98,24 @@ class PreparedCheckout:
     provider: PaymentProvider | None
 
 
+async def _payable_booking(
+    session: AsyncSession, booking_id: str, now: datetime, user_id: int | None, *, lock: bool
+) -> Booking:
+    """The booking if it can be paid now, by ``user_id`` when given (another member's booking
+    is not there for them)."""
+    booking = await bookings.get_booking(session, booking_id, lock=lock)
+    if user_id is not None and booking.user_id != user_id:
+        raise BookingNotFound("no such booking", booking=booking_id)
+    _payable(booking, now)
+    return booking
+
+
 async def payment_options(
     session: AsyncSession, booking_id: str, *, providers: Providers, now: datetime, user_id: int
 ) -> tuple[str, list[str]]:
-    """The booking's currency and the providers that can take it now (its member only; a
-    booking that can no longer be paid is refused as a checkout would be)."""
-    booking = await bookings.get_booking(session, booking_id)
-    if booking.user_id != user_id:
-        raise BookingNotFound("no such booking", booking=booking_id)
-    _payable(booking, now)
+    """The booking's currency and the providers that can take it now; refused as a checkout
+    would be."""
+    booking = await _payable_booking(session, booking_id, now, user_id, lock=False)
     return booking.currency, providers.offered(booking.currency)
 
 
@@ -121,10 +130,7 @@ async def prepare_checkout(
     user_id: int | None = None,
 ) -> PreparedCheckout:
     """Check the booking can be paid and write the payment attempt (status ``creating``)."""
-    booking = await bookings.get_booking(session, booking_id, lock=True)
-    if user_id is not None and booking.user_id != user_id:
-        raise BookingNotFound("no such booking", booking=booking_id)
-    _payable(booking, now)
+    booking = await _payable_booking(session, booking_id, now, user_id, lock=True)
     chosen = providers.choose(booking.currency, provider)
     reuse = await session.scalar(
         select(Payment)

@@ -133,13 +133,16 @@
     return text + " (" + tz + ")";
   }
 
-  function clockTime(iso) {
-    return new Intl.DateTimeFormat(S.lang, {
+  // Only the wall-clock time in ``zone``, with the zone named.
+  function clockTime(iso, zone) {
+    const tz = zone || S.zone;
+    const text = new Intl.DateTimeFormat(S.lang, {
       hour: "2-digit",
       minute: "2-digit",
       hour12: false,
-      timeZone: S.zone,
+      timeZone: tz,
     }).format(new Date(iso));
+    return text + " (" + tz + ")";
   }
 
   function todayInZone() {
@@ -515,7 +518,7 @@
         h("p", {}, fill(T.duration_price, { minutes: b.duration_minutes, price: b.price.formatted })),
       ),
       b.hold_expires_at
-        ? h("p", { class: "muted", id: "held" }, fill(T.held_until, { time: clockTime(b.hold_expires_at) + " (" + S.zone + ")" }))
+        ? h("p", { class: "muted", id: "held" }, fill(T.held_until, { time: clockTime(b.hold_expires_at, b.local.timezone) }))
         : null,
       confirm,
     );
@@ -537,9 +540,9 @@
     );
     show(
       h("h2", {}, booking.performer.display_name),
-      h("div", { class: "card" }, h("p", {}, when(booking.start_at)), h("p", {}, booking.price.formatted)),
+      h("div", { class: "card" }, h("p", {}, when(booking.start_at, booking.local.timezone)), h("p", {}, booking.price.formatted)),
       booking.payment_deadline || booking.hold_expires_at
-        ? h("p", { id: "held" }, fill(T.held_until, { time: clockTime(booking.payment_deadline || booking.hold_expires_at) + " (" + S.zone + ")" }))
+        ? h("p", { id: "held" }, fill(T.held_until, { time: clockTime(booking.payment_deadline || booking.hold_expires_at, booking.local.timezone) }))
         : null,
       h("h3", {}, T.pay_with),
       methods,
